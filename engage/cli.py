@@ -1,0 +1,168 @@
+"""The `engage` command: thin wrappers over services that print what they did.
+
+Also reachable as `flask --app engage ...`. Heavy imports stay inside the commands.
+"""
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from config import BASE_DIR
+
+
+def _create_app_from_environment():
+    from config import config_from_environment
+
+    from . import create_app
+
+    return create_app(config_from_environment())
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_from_environment, add_version_option=False)
+def main():
+    """Engage: community engagement for a district's graduate profile."""
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_db, import_surveys_command, create_user_command, demo, translate):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade_database()
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+def upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    upgrade(directory=str(BASE_DIR / "migrations"))
+
+
+def _safe_url() -> str:
+    from .extensions import db
+
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+@click.command("import-surveys")
+@click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--engagement", "engagement_slug", help="Attach the surveys to this engagement.")
+@with_appcontext
+def import_surveys_command(folder, engagement_slug):
+    """Load every survey file (surveys/*.toml); a broken file changes nothing."""
+    from .extensions import db
+    from .i18n import KNOWN_LANGUAGES
+    from .surveys import services
+    from .surveys.loader import SurveyFileError, load_survey_folder
+
+    folder = folder or Path(current_app.config["SURVEYS_FOLDER"])
+    try:
+        definitions = load_survey_folder(folder, KNOWN_LANGUAGES)
+        engagement = _engagement(engagement_slug) if engagement_slug else None
+        report = services.import_surveys(definitions, engagement=engagement)
+        db.session.commit()
+    except SurveyFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was imported. {error}") from error
+    for line in report:
+        click.echo(line)
+
+
+def _engagement(slug):
+    from .engagements.models import Engagement
+    from .extensions import db
+
+    engagement = db.session.query(Engagement).filter_by(slug=slug).one_or_none()
+    if engagement is None:
+        raise click.ClickException(f"No engagement with the slug {slug!r}.")
+    return engagement
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["facilitator", "board", "admin"]), required=True)
+@click.option("--language", default="en", show_default=True, help="Preferred interface language.")
+@click.password_option(help="Asked for if not given.")
+@with_appcontext
+def create_user_command(email, role, language, password):
+    """Create a staff account (the first admin, for example)."""
+    from .auth.services import create_user
+    from .extensions import db
+    from .models_base import DomainError
+
+    try:
+        user = create_user(email, password, role, preferred_language=language)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--responses", default=300, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo data only.")
+@with_appcontext
+def demo(host, port, responses, no_serve):
+    """Create the database, import the surveys, seed a demo engagement, and serve it."""
+    from .demo import seed_demo
+
+    upgrade_database()
+    for line in seed_demo(Path(current_app.config["SURVEYS_FOLDER"]), responses):
+        click.echo(line)
+    if no_serve:
+        return
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    # Flask refuses app.run() inside its own CLI; serve with Werkzeug directly, one thread a request.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@click.group("translate")
+def translate():
+    """Manage the gettext catalogs in translations/ (see README, "Adding a language")."""
+
+
+@translate.command("extract")
+def translate_extract():
+    """Extract UI strings from the code and templates into translations/messages.pot."""
+    from . import catalogs
+
+    click.echo(f"wrote {catalogs.extract()}")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new strings into every catalog."""
+    from . import catalogs
+
+    for line in catalogs.update():
+        click.echo(line)
+
+
+@translate.command("init")
+@click.argument("catalog")
+def translate_init(catalog):
+    """Start a catalog for a new language (its folder name, e.g. pt_BR)."""
+    from . import catalogs
+
+    click.echo(f"created {catalogs.init(catalog)}")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile every catalog to .mo (`engage demo` and the tests do it too; .mo files are
+    built, not kept in git)."""
+    from . import catalogs
+
+    for line in catalogs.compile_stale() or ["all catalogs up to date"]:
+        click.echo(line)

@@ -1,0 +1,135 @@
+"""Demo data: an engagement, schools, staff accounts and a few hundred seeded responses.
+
+Used by `engage demo`. Randomness is seeded, so every demo looks the same; passwords are new
+on every run and printed, so a shared demo machine never has a known password.
+"""
+
+import random
+import secrets
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .auth.models import Role, User
+from .auth.services import create_user, set_password
+from .catalogs import compile_stale
+from .engagements.models import Engagement, EngagementStatus, School
+from .extensions import db
+from .i18n import KNOWN_LANGUAGES
+from .surveys import services as survey_services
+from .surveys.loader import load_survey_folder
+from .surveys.models import QuestionKind, ResponseSource
+
+DEMO_ENGAGEMENT = "graduate-profile-2026"
+DEMO_ACCOUNTS = [
+    ("facilitator@demo.engage.test", Role.FACILITATOR),
+    ("board@demo.engage.test", Role.BOARD),
+    ("admin@demo.engage.test", Role.ADMIN),
+]
+# Roughly how a mid-size US district's answers split by language.
+LANGUAGE_WEIGHTS = {
+    "en": 50, "es": 22, "vi": 6, "zh-Hans": 5, "ar": 5, "pt-BR": 4, "ht": 3, "so": 3, "hmn": 2,
+}
+ROLE_WEIGHTS = {"parent": 55, "student": 20, "staff": 15, "community": 10, None: 8}
+
+
+def seed_demo(surveys_folder: Path, n_responses: int = 300, seed: int = 2026) -> list[str]:
+    """Prepare everything `engage demo` shows; safe to run again. Returns lines to print."""
+    lines = compile_stale()
+    engagement = db.session.scalar(select(Engagement).filter_by(slug=DEMO_ENGAGEMENT))
+    if engagement is None:
+        engagement = Engagement(
+            slug=DEMO_ENGAGEMENT,
+            name={"en": "Graduate Profile 2026-27", "es": "Perfil del Graduado 2026-27"},
+            status=EngagementStatus.OPEN,
+            default_language="en",
+        )
+        db.session.add(engagement)
+    definitions = load_survey_folder(surveys_folder, KNOWN_LANGUAGES)
+    lines += survey_services.import_surveys(definitions, engagement=engagement)
+    _seed_schools()
+    lines += _seed_accounts()
+    survey = survey_services.find_open_survey("graduate-profile")
+    if survey is not None:
+        existing = survey_services.count_responses(survey)
+        if existing < n_responses:
+            _seed_responses(survey, n_responses - existing, random.Random(seed + existing))
+        lines.append(f"{max(existing, n_responses)} demo responses in {survey.slug}")
+    db.session.commit()
+    return lines
+
+
+def _seed_schools() -> None:
+    schools = {
+        "lincoln-elementary": "Lincoln Elementary School",
+        "riverside-elementary": "Riverside Elementary School",
+        "jefferson-middle": "Jefferson Middle School",
+        "westview-high": "Westview High School",
+        "eastside-high": "Eastside High School",
+    }
+    have = set(db.session.scalars(select(School.code)))
+    for code, name in schools.items():
+        if code not in have:
+            db.session.add(School(code=code, name=name))
+
+
+def _seed_accounts() -> list[str]:
+    lines = ["Demo staff accounts (passwords are new on every run):"]
+    for email, role in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        user = db.session.scalar(select(User).filter_by(email=email))
+        if user is None:
+            create_user(email, password, role)
+        else:
+            set_password(user, password)
+        lines.append(f"  {role.value:<12} {email}  password: {password}")
+    return lines
+
+
+def _seed_responses(survey, count: int, rng: random.Random) -> None:
+    answers_by_language = tomllib.loads(
+        (Path(__file__).parent / "demo_answers.toml").read_text(encoding="utf-8")
+    )
+    languages = [code for code in LANGUAGE_WEIGHTS if code in answers_by_language]
+    questions = {question.key: question for question in survey.questions}
+    for _ in range(count):
+        language = rng.choices(languages, [LANGUAGE_WEIGHTS[code] for code in languages])[0]
+        texts = answers_by_language[language]
+        answers = {}
+        for question in survey.questions:
+            answers[question.key] = _demo_answer(question, texts, rng)
+        answers["role"] = rng.choices(list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values()))[0]
+        if "home_language" in questions and rng.random() < 0.7:
+            answers["home_language"] = _home_language(language)
+        response = survey_services.submit_response(
+            survey, language, answers, survey_services.new_submission_token(),
+            source=rng.choices([ResponseSource.WEB, ResponseSource.PAPER], [9, 1])[0],
+        )
+        response.submitted_at -= timedelta(days=rng.uniform(0, 20))
+    db.session.flush()
+
+
+def _demo_answer(question, texts: dict, rng: random.Random):
+    values = [option.value for option in question.options]
+    kind = question.kind
+    if kind == QuestionKind.OPEN:
+        pool = {"hopes": texts.get("hopes"), "missing": texts.get("missing")}.get(question.key)
+        return rng.choice(pool) if pool and rng.random() < 0.85 else None
+    if question.demographic or rng.random() < 0.15:
+        return None
+    if kind == QuestionKind.MULTIPLE:
+        return rng.sample(values, rng.randint(1, min(question.max_choices or 3, len(values))))
+    if kind == QuestionKind.RANK:
+        return rng.sample(values, question.max_choices or 3)
+    return rng.choice(values)
+
+
+def _home_language(code: str) -> str:
+    return {
+        "en": "english", "es": "spanish", "vi": "vietnamese", "zh-Hans": "chinese",
+        "ar": "arabic", "pt-BR": "portuguese", "ht": "haitian_creole", "so": "somali",
+        "hmn": "hmong",
+    }[code]
+

@@ -1,0 +1,1 @@
+"""Engagements (one cycle of community input) and the district's schools."""

@@ -1,0 +1,40 @@
+"""An engagement is one cycle of community input; schools are the district's buildings."""
+
+import enum
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import utcnow
+
+
+class EngagementStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Engagement(db.Model):
+    __tablename__ = "engagements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(db.String(80), unique=True, nullable=False)
+    #: Name per language code.
+    name = mapped_column(db.JSON, nullable=False, default=dict)
+    status: Mapped[EngagementStatus] = mapped_column(
+        db.Enum(EngagementStatus, native_enum=False, length=20),
+        default=EngagementStatus.DRAFT,
+        nullable=False,
+    )
+    default_language: Mapped[str] = mapped_column(db.String(16), default="en", nullable=False)
+    created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    surveys = relationship("Survey", back_populates="engagement")
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(db.String(40), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(db.String(200), nullable=False)

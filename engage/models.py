@@ -1,0 +1,6 @@
+"""Imports every area's models so SQLAlchemy and Alembic see all tables."""
+
+from .audit import AuditEvent  # noqa: F401
+from .auth.models import User  # noqa: F401
+from .engagements.models import Engagement, School  # noqa: F401
+from .surveys.models import Answer, Option, Question, Response, Survey  # noqa: F401

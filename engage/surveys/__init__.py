@@ -1,0 +1,1 @@
+"""Surveys: definitions loaded from TOML, and the public answering flow."""

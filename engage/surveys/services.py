@@ -1,0 +1,183 @@
+"""Survey verbs: importing definitions, finding the survey to show, storing a response.
+
+Services take explicit arguments, flush rather than commit, and return what they made.
+"""
+
+import secrets
+
+from sqlalchemy import func, select
+
+from ..audit import record_event
+from ..extensions import db
+from .loader import SurveyDefinition, SurveyFileError
+from .models import (
+    Answer,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseSource,
+    Survey,
+    SurveyStatus,
+)
+
+# No 0/O, 1/I/L, so a code read aloud over the phone is unambiguous.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=None) -> list[str]:
+    """Store checked definitions; returns one line per survey saying what happened.
+
+    A definition whose slug and version exist with other content replaces it only while it
+    has no responses; otherwise the file must raise its version. Importing a new version
+    closes the older ones, so the public link always opens the newest.
+    """
+    report = []
+    for definition in definitions:
+        existing = db.session.scalar(
+            select(Survey).filter_by(slug=definition.slug, version=definition.version)
+        )
+        if existing is not None and existing.content_hash == definition.content_hash:
+            if engagement is not None and existing.engagement_id is None:
+                existing.engagement = engagement
+            report.append(f"{definition.slug} v{definition.version}: unchanged")
+            continue
+        if existing is not None:
+            if count_responses(existing) > 0:
+                raise SurveyFileError(
+                    definition.source_file,
+                    f"version {definition.version} already has responses; "
+                    "raise 'version' to change it",
+                )
+            db.session.delete(existing)
+            db.session.flush()
+            action = "replaced"
+        else:
+            action = "imported"
+        survey = _survey_from_definition(definition)
+        survey.engagement = engagement or (existing.engagement if existing else None)
+        db.session.add(survey)
+        for older in db.session.scalars(
+            select(Survey).where(Survey.slug == definition.slug, Survey.version < definition.version)
+        ):
+            older.status = SurveyStatus.CLOSED
+        db.session.flush()
+        record_event(actor, f"survey.{action}", survey, {"file": definition.source_file})
+        report.append(f"{definition.slug} v{definition.version}: {action}")
+    return report
+
+
+def _survey_from_definition(definition: SurveyDefinition) -> Survey:
+    survey = Survey(
+        slug=definition.slug,
+        version=definition.version,
+        status=SurveyStatus(definition.status),
+        default_language=definition.default_language,
+        languages=definition.languages,
+        title=definition.title,
+        intro=definition.intro,
+        next_steps=definition.next_steps,
+        content_hash=definition.content_hash,
+        source_file=definition.source_file,
+    )
+    for position, q in enumerate(definition.questions):
+        question = Question(
+            key=q.key,
+            position=position,
+            kind=QuestionKind(q.kind),
+            required=q.required,
+            demographic=q.demographic,
+            maps_to=q.maps_to,
+            section=q.section,
+            text=q.text,
+            help=q.help,
+            max_choices=q.max_choices,
+            max_length=q.max_length,
+        )
+        question.options = [
+            Option(value=o.value, position=i, text=o.text) for i, o in enumerate(q.options)
+        ]
+        survey.questions.append(question)
+    return survey
+
+
+def count_responses(survey: Survey) -> int:
+    return db.session.scalar(select(func.count(Response.id)).filter_by(survey_id=survey.id))
+
+
+def open_surveys() -> list[Survey]:
+    """The newest open version of each survey, by slug."""
+    surveys = db.session.scalars(
+        select(Survey).filter_by(status=SurveyStatus.OPEN).order_by(Survey.slug, Survey.version)
+    ).all()
+    newest = {survey.slug: survey for survey in surveys}
+    return list(newest.values())
+
+
+def find_open_survey(slug: str) -> Survey | None:
+    return db.session.scalar(
+        select(Survey)
+        .filter_by(slug=slug, status=SurveyStatus.OPEN)
+        .order_by(Survey.version.desc())
+        .limit(1)
+    )
+
+
+def response_for_token(token: str) -> Response | None:
+    return db.session.scalar(select(Response).filter_by(submission_token=token))
+
+
+def response_for_receipt(code: str) -> Response | None:
+    return db.session.scalar(select(Response).filter_by(receipt_code=code.strip().upper()))
+
+
+def new_submission_token() -> str:
+    return secrets.token_hex(16)
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def submit_response(
+    survey: Survey,
+    language: str,
+    answers: dict[str, object],
+    submission_token: str,
+    source: ResponseSource = ResponseSource.WEB,
+) -> Response:
+    """Store one response; `answers` maps question keys to cleaned values.
+
+    A value is an option value (single, likert), a list of option values (multiple), a list in
+    order of preference (rank), or text (open). Empty answers are skipped. The caller commits;
+    a unique-constraint error on `submission_token` means the same form was already stored.
+    """
+    response = Response(
+        survey=survey,
+        language=language,
+        source=source,
+        receipt_code=new_receipt_code(),
+        submission_token=submission_token,
+    )
+    for question in survey.questions:
+        value = answers.get(question.key)
+        if value in (None, "", []):
+            continue
+        if question.maps_to:
+            setattr(response, question.maps_to, value)
+        response.answers.extend(_answer_rows(question, value))
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def _answer_rows(question: Question, value) -> list[Answer]:
+    kind = question.kind
+    if kind == QuestionKind.OPEN:
+        return [Answer(question=question, text=str(value))]
+    if kind == QuestionKind.MULTIPLE:
+        return [Answer(question=question, option_value=v) for v in value]
+    if kind == QuestionKind.RANK:
+        return [Answer(question=question, option_value=v, rank=i) for i, v in enumerate(value, 1)]
+    return [Answer(question=question, option_value=str(value))]

@@ -1,0 +1,111 @@
+"""The public answering flow: landing page, a survey in the reader's language, the receipt."""
+
+import re
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import render_error
+from ..extensions import db, limiter
+from ..i18n import KNOWN_LANGUAGES, select_language
+from . import services
+from .forms import build_survey_form, cleaned_answers, field_name
+
+bp = Blueprint("surveys", __name__)
+
+TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@bp.get("/")
+def choose_language():
+    return redirect(url_for("surveys.list_surveys", lang_code=select_language().code))
+
+
+@bp.get("/<lang_code>/")
+def list_surveys():
+    return render_template("surveys/index.html", surveys=services.open_surveys())
+
+
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+@bp.route("/<lang_code>/surveys/<slug>", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def answer_survey(slug: str):
+    survey = services.find_open_survey(slug) or abort(404)
+    language = select_language()
+    form = build_survey_form(survey, language, request.form if request.method == "POST" else None)
+    if request.method == "GET" or not TOKEN_PATTERN.match(form.submission_token.data or ""):
+        # A form that arrived without its token still keeps what was typed; it gets a new one.
+        form.submission_token.data = services.new_submission_token()
+    if request.method == "POST" and form.validate():
+        token = form.submission_token.data
+        response = services.response_for_token(token)
+        if response is None:
+            try:
+                response = services.submit_response(
+                    survey, language.code, cleaned_answers(survey, form), token
+                )
+                db.session.commit()
+            except IntegrityError:
+                # The same form arrived twice at once: the other request stored it.
+                db.session.rollback()
+                response = services.response_for_token(token)
+                if response is None:
+                    raise
+        return redirect(url_for("surveys.show_receipt", code=response.receipt_code), code=303)
+    status = 400 if request.method == "POST" else 200
+    return _render_survey(survey, form), status
+
+
+def _render_survey(survey, form, form_error: str | None = None):
+    language = select_language()
+    return render_template(
+        "surveys/survey.html",
+        survey=survey,
+        form=form,
+        fields=[(question, form[field_name(question)]) for question in survey.questions],
+        form_error=form_error,
+        content_fallback=language.code not in survey.languages,
+        survey_language_name=KNOWN_LANGUAGES[survey.default_language].name,
+    )
+
+
+@bp.get("/<lang_code>/receipt/<code>")
+def show_receipt(code: str):
+    response = services.response_for_receipt(code) or abort(404)
+    return render_template("surveys/receipt.html", response=response, survey=response.survey)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error):
+    """A stale or missing CSRF token on a survey gives the form back, filled in, to resend."""
+    message = _(
+        "Your answers were not saved yet because the page had expired or could not be checked. "
+        "Everything you typed is still here: please check it and send it again."
+    )
+    return _give_form_back(message, 400)
+
+
+@bp.errorhandler(429)
+def too_many_submissions(error):
+    message = _(
+        "Too many answers were sent from this device in a short time, so yours was not saved "
+        "yet. Everything you typed is still here: please wait a minute and send it again."
+    )
+    return _give_form_back(message, 429)
+
+
+def _give_form_back(message: str, status: int):
+    if request.endpoint != "surveys.answer_survey" or request.method != "POST":
+        return render_error(status)
+    survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
+    if survey is None:
+        return render_error(404)
+    form = build_survey_form(survey, select_language(), request.form)
+    if not TOKEN_PATTERN.match(form.submission_token.data or ""):
+        form.submission_token.data = services.new_submission_token()
+    return _render_survey(survey, form, form_error=message), status
