@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import format_number, gettext, ngettext
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -34,7 +35,7 @@ class OnTheList:
     """Every chosen value must be one of the question's options."""
 
     def __call__(self, form, field):
-        allowed = {value for value, _label in field.choices}
+        allowed = {choice.value for choice in field.choices}
         data = field.data if isinstance(field.data, list) else [field.data]
         if any(value not in allowed for value in data if value):
             raise ValidationError(_l("Please choose from the answers listed."))
@@ -131,7 +132,7 @@ def build_survey_form(survey, language: Language, formdata=None) -> SurveyForm:
         validators = [AnswerRequired()] if question.required and not question.demographic else []
         label = text(question.text)
         description = text(question.help)
-        choices = [(option.value, text(option.text)) for option in question.options]
+        choices = [SelectChoice(option.value, text(option.text)) for option in question.options]
         kind = question.kind
         if kind in (QuestionKind.SINGLE, QuestionKind.LIKERT):
             field = RadioField(

@@ -49,7 +49,7 @@ def _kmeans(points: np.ndarray, k: int, seed: int, init="k-means++", n_init=1) -
         return model.fit_predict(points)
 
 
-def coassociation(points: np.ndarray, seed: int, runs_per_k: int = 3) -> np.ndarray:
+def coassociation(points: np.ndarray, seed: int, runs_per_k: int = 4) -> np.ndarray:
     """Share of an ensemble of k-means clusterings in which each pair of rows is together."""
     n = len(points)
     distinct = len(np.unique(points.round(6), axis=0))
@@ -150,7 +150,7 @@ def consensus_clusters(
         candidates = [wanted]
     else:
         target = target_themes(total or n, k_min, k_max)
-        low, high = max(k_min, round(target * 0.7)), min(k_max, round(target * 1.4))
+        low, high = max(k_min, round(target * 0.8)), min(k_max, round(target * 1.1))
         candidates = [c for c in sorted(cuts) if low <= c <= high] or [
             min(cuts, key=lambda count: abs(count - target))
         ]
@@ -159,7 +159,7 @@ def consensus_clusters(
     del cosine
     fit_labels = cuts[best]
 
-    fit_labels = _rescue(points, fit_labels, best, REFINE)
+    fit_labels = _rescue(points, fit_labels, best)
     labels = np.full(n, -1)
     labels[fit] = fit_labels
     if len(fit) < n:
@@ -167,18 +167,18 @@ def consensus_clusters(
     return Clustering(labels, best, best_score, len(fit))
 
 
-REFINE = 0
-NOISE_Q = 0.02
+def _rescue(points: np.ndarray, labels: np.ndarray, count: int, quantile: float = 0.02):
+    """Move members of too-small clusters to the nearest theme unless they are outliers.
 
-
-def _rescue(points, labels, count, refine):
+    An outlier is less similar to every centroid than the least typical 2% of members are to
+    their own; those stay "no clear theme".
+    """
     centroids = centroids_of(points, labels, count)
     kept = labels >= 0
+    if not kept.any():
+        return labels
     sims = np.einsum("ij,ij->i", points[kept], centroids[labels[kept]])
-    floor = float(np.quantile(sims, NOISE_Q))
-    for _ in range(refine):
-        labels, _best = nearest(points, centroids)
-        centroids = centroids_of(points, labels, count)
+    floor = float(np.quantile(sims, quantile))
     near, best = nearest(points, centroids)
     out = labels.copy()
     lost = out < 0
@@ -194,17 +194,18 @@ def centroids_of(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndar
     return normalise_rows(sums)
 
 
-def _assign_rest(vectors, fit, fit_labels, count, steps: int = 3) -> np.ndarray:
+def _assign_rest(vectors, fit, fit_labels, count, steps: int = 3, quantile: float = 0.02):
     """Label rows outside the fit sample by nearest centroid, refine, keep the fit's outliers."""
+    kept = fit_labels >= 0
     centroids = centroids_of(vectors[fit], fit_labels, count)
-    fit_sims = np.einsum("ij,ij->i", vectors[fit][fit_labels >= 0], centroids[fit_labels[fit_labels >= 0]])
-    floor = float(np.quantile(fit_sims, 0.02)) if len(fit_sims) else -1.0
-    for _ in range(steps):
+    own = np.einsum("ij,ij->i", vectors[fit][kept], centroids[fit_labels[kept]])
+    floor = float(np.quantile(own, quantile))
+    for step in range(steps):
         labels, best = nearest(vectors, centroids)
-        centroids = centroids_of(vectors, labels, count)
+        if step < steps - 1:
+            centroids = centroids_of(vectors, labels, count)
     labels[best < floor] = -1
-    outliers = fit[fit_labels < 0]
-    labels[outliers] = -1
+    labels[fit[~kept]] = -1
     return labels
 
 
