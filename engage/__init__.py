@@ -41,11 +41,15 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
 
+    from .auth.admin import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
     app.register_blueprint(auth_bp, url_prefix="/staff")
+    app.register_blueprint(admin_bp, url_prefix="/staff/admin")
+    app.register_blueprint(review_bp, url_prefix="/staff/review")
 
     from . import models  # noqa: F401  (every table registered before the CLI or migrations)
     from .cli import register_commands
@@ -67,9 +71,11 @@ def _configure_instance(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'engage.sqlite'}"
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):  # the scheme some hosts still hand out
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://"):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://") :]
     elif uri.startswith("postgresql://"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
     if uri.startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.core import UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -20,8 +21,20 @@ POT_FILE = TRANSLATIONS / "messages.pot"
 def extract(output: Path = POT_FILE) -> Path:
     """Extract every UI string from engage/ and templates/ into a .pot file."""
     command = [
-        sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-        "-k", "_l", "--no-location", "--sort-output", "--omit-header", "-o", str(output), ".",
+        sys.executable,
+        "-m",
+        "babel.messages.frontend",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "-o",
+        str(output),
+        ".",
     ]
     subprocess.run(command, check=True, cwd=BASE_DIR, capture_output=True)  # noqa: S603
     return output
@@ -58,7 +71,13 @@ def init(catalog_name: str, translations_dir: Path = TRANSLATIONS) -> Path:
         raise FileExistsError(f"{path} already exists; use update")
     path.parent.mkdir(parents=True)
     template.language_team = catalog_name
-    template._set_locale(None)  # noqa: SLF001 (a language CLDR may lack)
+    template.fuzzy = False
+    try:
+        template.locale = catalog_name  # plural rules from CLDR where it knows the language
+    except UnknownLocaleError:
+        template.locale = None  # Hmong: no CLDR data, and no plural inflection to lose
+    # Babel caches the plural count read from the template; recompute it for this language.
+    template._num_plurals = template._plural_expr = None
     with path.open("wb") as po_file:
         write_po(po_file, template, width=100)
     return path

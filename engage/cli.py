@@ -121,7 +121,7 @@ def demo(host, port, responses, no_serve):
     if no_serve:
         return
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    # Flask refuses app.run() inside its own CLI; serve with Werkzeug directly, one thread a request.
+    # Flask refuses app.run() inside its own CLI: serve with Werkzeug, a thread per request.
     from werkzeug.serving import run_simple
 
     run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -30,7 +30,15 @@ DEMO_ACCOUNTS = [
 ]
 # Roughly how a mid-size US district's answers split by language.
 LANGUAGE_WEIGHTS = {
-    "en": 50, "es": 22, "vi": 6, "zh-Hans": 5, "ar": 5, "pt-BR": 4, "ht": 3, "so": 3, "hmn": 2,
+    "en": 50,
+    "es": 22,
+    "vi": 6,
+    "zh-Hans": 5,
+    "ar": 5,
+    "pt-BR": 4,
+    "ht": 3,
+    "so": 3,
+    "hmn": 2,
 }
 ROLE_WEIGHTS = {"parent": 55, "student": 20, "staff": 15, "community": 10, None: 8}
 
@@ -104,7 +112,10 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
         if "home_language" in questions and rng.random() < 0.7:
             answers["home_language"] = _home_language(language)
         response = survey_services.submit_response(
-            survey, language, answers, survey_services.new_submission_token(),
+            survey,
+            language,
+            answers,
+            survey_services.new_submission_token(),
             source=rng.choices([ResponseSource.WEB, ResponseSource.PAPER], [9, 1])[0],
         )
         response.submitted_at -= timedelta(days=rng.uniform(0, 20))
@@ -128,8 +139,13 @@ def _demo_answer(question, texts: dict, rng: random.Random):
 
 def _home_language(code: str) -> str:
     return {
-        "en": "english", "es": "spanish", "vi": "vietnamese", "zh-Hans": "chinese",
-        "ar": "arabic", "pt-BR": "portuguese", "ht": "haitian_creole", "so": "somali",
+        "en": "english",
+        "es": "spanish",
+        "vi": "vietnamese",
+        "zh-Hans": "chinese",
+        "ar": "arabic",
+        "pt-BR": "portuguese",
+        "ht": "haitian_creole",
+        "so": "somali",
         "hmn": "hmong",
     }[code]
-

@@ -7,17 +7,23 @@ from werkzeug.exceptions import HTTPException
 from .models_base import DomainError
 
 MESSAGES = {
-    400: (_l("Something in the request was not right"),
-          _l("Please go back, check the page and try again.")),
+    400: (
+        _l("Something in the request was not right"),
+        _l("Please go back, check the page and try again."),
+    ),
     403: (_l("You cannot do that"), _l("Your account does not allow this action.")),
     404: (_l("Page not found"), _l("We could not find that page. It may have moved or closed.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     409: (_l("That cannot be done right now"), _l("The record is not in a state that allows it.")),
     413: (_l("Too much was sent"), _l("Please send a shorter text.")),
-    429: (_l("Too many attempts"),
-          _l("Please wait a few minutes and try again. Nothing you typed was sent.")),
-    500: (_l("Something went wrong on our side"),
-          _l("Please try again in a moment. If it keeps happening, contact the district.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Please wait a few minutes and try again. Nothing you typed was sent."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Please try again in a moment. If it keeps happening, contact the district."),
+    ),
 }
 
 
@@ -35,7 +41,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        return render_error(409, str(error) or None)
+        detail = error.args[0] if error.args else None
+        return render_error(409, str(detail) if detail else None)
 
     @app.errorhandler(500)
     def handle_server_error(error):

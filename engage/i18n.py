@@ -189,4 +189,3 @@ def language_url(code: str) -> str:
     if endpoint and endpoint != "static" and request.method == "GET":
         return url_for(endpoint, **args, lang=code)
     return url_for("surveys.list_surveys", lang_code=code)
-

@@ -1,17 +1,34 @@
 """Test set-up: an app from TestConfig with a temporary instance folder, one database per run
 (SQLite by default, PostgreSQL when DATABASE_URL is set), emptied after every test."""
 
+import itertools
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from config import TestConfig
 from engage import create_app
 from engage.catalogs import compile_stale
-from engage.extensions import db
+from engage.extensions import db, limiter
 
 HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 NAME_VALUE = re.compile(r'name="([^"]+)"[^>]*value="([^"]*)"')
+
+
+_addresses = itertools.count(1)
+
+
+class OneBrowserClient(FlaskClient):
+    """A test client with an address of its own, as every real browser has: rate limits stay
+    on in tests, and each client is limited on its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = next(_addresses)
+        self.environ_base["REMOTE_ADDR"] = (
+            f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +39,7 @@ def app(tmp_path_factory):
     if not TestConfig.SQLALCHEMY_DATABASE_URI:
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'test.sqlite'}"
     app = create_app(TestConfig, overrides)
+    app.test_client_class = OneBrowserClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -39,6 +57,7 @@ def _empty_database(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
+        limiter.reset()
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):

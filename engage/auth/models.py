@@ -26,9 +26,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(db.String(254), unique=True, nullable=False)
     password_hash: Mapped[str] = mapped_column(db.String(255), nullable=False)
-    role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20), nullable=False
-    )
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20), nullable=False)
     preferred_language: Mapped[str] = mapped_column(db.String(16), default="en", nullable=False)
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     #: Bumped on deactivation or password change; sessions carrying an older value end.

@@ -39,6 +39,10 @@ def can_manage_surveys(user) -> bool:
     return has_role(user, Role.FACILITATOR)
 
 
+def can_read_responses(user) -> bool:
+    return has_role(user, Role.FACILITATOR)
+
+
 def can_manage_staff(user) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -46,4 +50,5 @@ def can_manage_staff(user) -> bool:
 TEMPLATE_PREDICATES = {
     "can_manage_surveys": can_manage_surveys,
     "can_manage_staff": can_manage_staff,
+    "can_read_responses": can_read_responses,
 }

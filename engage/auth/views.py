@@ -1,8 +1,18 @@
-"""Staff sign-in and sign-out, and the staff home page."""
+"""Staff sign-in and sign-out, invitations, and each staff member's own account."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -10,7 +20,7 @@ from sqlalchemy import func, select
 from ..extensions import db, limiter, login_manager
 from ..surveys.models import Response, Survey
 from . import services
-from .forms import SignInForm
+from .forms import ChangePasswordForm, NewPasswordForm, PreferencesForm, SignInForm
 from .permissions import ANY_STAFF, require_role
 
 bp = Blueprint("auth", __name__)
@@ -26,28 +36,42 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # a fresh session at sign-in: nothing carried over from before
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("auth.staff_home"))
-        # The same words for an unknown email and a wrong password.
+        # The same words for an unknown email, a wrong password and a deactivated account.
         form.password.errors.append(_("That email and password do not match an active account."))
     return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200
 
 
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site, never another host."""
-    if not target:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+    return None if parts.scheme or parts.netloc else target
 
 
 @bp.post("/sign-out")
 def sign_out():
     logout_user()
+    session.clear()
     flash(_("You are signed out."))
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def accept_invitation(token: str):
+    user = services.user_for_invitation(token, current_app.config["SECRET_KEY"]) or abort(404)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data, actor=user)
+        db.session.commit()
+        flash(_("Your password is set. Please sign in."))
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, user=user)
 
 
 @bp.get("/")
@@ -60,3 +84,31 @@ def staff_home():
         .order_by(Survey.slug, Survey.version)
     ).all()
     return render_template("auth/staff_home.html", rows=rows, user=current_user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@require_role(*ANY_STAFF)
+def edit_account():
+    password_form = ChangePasswordForm(prefix="password")
+    preferences_form = PreferencesForm(prefix="prefs", language=current_user.preferred_language)
+    if password_form.submit_pressed() and password_form.validate_on_submit():
+        if current_user.check_password(password_form.current.data):
+            user = current_user._get_current_object()  # the real user, not the proxy
+            services.set_password(user, password_form.password.data, actor=user)
+            db.session.commit()
+            login_user(user)  # this session carries on with the new session version
+            flash(_("Your password is changed. Other sessions are signed out."))
+            return redirect(url_for("auth.edit_account"))
+        password_form.current.errors.append(_("That is not your current password."))
+    elif preferences_form.submit_pressed() and preferences_form.validate_on_submit():
+        services.set_preferred_language(
+            current_user, preferences_form.language.data, actor=current_user
+        )
+        db.session.commit()
+        session.pop("lang", None)
+        flash(_("Your preferences are saved."))
+        return redirect(url_for("auth.edit_account"))
+    status = 400 if password_form.errors or preferences_form.errors else 200
+    return render_template(
+        "auth/account.html", password_form=password_form, preferences_form=preferences_form
+    ), status

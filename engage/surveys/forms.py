@@ -5,8 +5,8 @@ field sets the HTML `required` or `maxlength` attribute: the browser would then 
 what was typed in its own language, where the server keeps it and explains.
 """
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import format_number, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -101,7 +101,9 @@ class RankField(Field):
         self.process_errors = []
         self.raw_data = [""] * self.places
         if formdata is not None:
-            self.raw_data = [formdata.get(f"{self.name}-{i}", "") for i in range(1, self.places + 1)]
+            self.raw_data = [
+                formdata.get(f"{self.name}-{i}", "") for i in range(1, self.places + 1)
+            ]
         self.data = [value for value in self.raw_data if value]
 
     def place_name(self, place: int) -> str:
@@ -136,23 +138,33 @@ def build_survey_form(survey, language: Language, formdata=None) -> SurveyForm:
         kind = question.kind
         if kind in (QuestionKind.SINGLE, QuestionKind.LIKERT):
             field = RadioField(
-                label, validators + [OnTheList()], choices=choices, validate_choice=False,
+                label,
+                validators + [OnTheList()],
+                choices=choices,
+                validate_choice=False,
                 description=description,
             )
         elif kind == QuestionKind.MULTIPLE:
             limits = [AtMost(question.max_choices)] if question.max_choices else []
             field = CheckboxesField(
-                label, validators + [OnTheList()] + limits, choices=choices,
-                validate_choice=False, description=description,
+                label,
+                validators + [OnTheList()] + limits,
+                choices=choices,
+                validate_choice=False,
+                description=description,
             )
         elif kind == QuestionKind.RANK:
             field = RankField(
-                label, validators + [OnTheList(), NoDuplicates()],
-                places=question.max_choices or 3, choices=choices, description=description,
+                label,
+                validators + [OnTheList(), NoDuplicates()],
+                places=question.max_choices or 3,
+                choices=choices,
+                description=description,
             )
         else:
             field = TextAreaField(
-                label, validators + [TextLength(question.max_length or 4000)],
+                label,
+                validators + [TextLength(question.max_length or 4000)],
                 description=description,
             )
         attributes[field_name(question)] = field

@@ -84,8 +84,8 @@ def load_survey_folder(folder: Path, known_languages) -> list[SurveyDefinition]:
         key = (survey.slug, survey.version)
         if key in seen:
             raise SurveyFileError(
-                survey.source_file, f"slug '{survey.slug}' version {survey.version} "
-                f"is also defined in {seen[key]}"
+                survey.source_file,
+                f"slug '{survey.slug}' version {survey.version} is also defined in {seen[key]}",
             )
         seen[key] = survey.source_file
     return surveys
@@ -106,7 +106,9 @@ def _parse_survey(path, data, known, content_hash) -> SurveyDefinition:
             raise SurveyFileError(path, "unknown language code", language=code)
     default = data.get("default_language", languages[0])
     if default not in languages:
-        raise SurveyFileError(path, "'default_language' must be one of 'languages'", language=default)
+        raise SurveyFileError(
+            path, "'default_language' must be one of 'languages'", language=default
+        )
     status = data.get("status", "open")
     if status not in ("draft", "open", "closed"):
         raise SurveyFileError(path, "'status' must be draft, open or closed")
@@ -159,7 +161,8 @@ def _parse_question(path, raw, index, texts, scales) -> QuestionDefinition:
     maps_to = raw.get("maps_to")
     if maps_to is not None and (maps_to not in MAPPABLE or kind != "single"):
         raise SurveyFileError(
-            path, f"'maps_to' must be one of {', '.join(MAPPABLE)} on a single-choice question",
+            path,
+            f"'maps_to' must be one of {', '.join(MAPPABLE)} on a single-choice question",
             question=key,
         )
     options: list[OptionDefinition] = []
@@ -183,12 +186,15 @@ def _parse_question(path, raw, index, texts, scales) -> QuestionDefinition:
         or not 1 <= max_choices <= len(options)
     ):
         raise SurveyFileError(
-            path, "'max_choices' is for multiple or rank questions, from 1 to the number of options",
+            path,
+            "'max_choices' is for multiple or rank questions, from 1 to the number of options",
             question=key,
         )
     max_length = raw.get("max_length", DEFAULT_MAX_LENGTH if kind == "open" else None)
     if max_length is not None and (kind != "open" or not isinstance(max_length, int)):
-        raise SurveyFileError(path, "'max_length' is a whole number on open questions", question=key)
+        raise SurveyFileError(
+            path, "'max_length' is a whole number on open questions", question=key
+        )
     return QuestionDefinition(
         key=key,
         kind=kind,
@@ -206,7 +212,9 @@ def _parse_question(path, raw, index, texts, scales) -> QuestionDefinition:
 
 def _parse_options(path, raw_options, texts, what, question) -> list[OptionDefinition]:
     if not isinstance(raw_options, list) or len(raw_options) < 2:
-        raise SurveyFileError(path, "a choice question needs at least two options", question=question)
+        raise SurveyFileError(
+            path, "a choice question needs at least two options", question=question
+        )
     options, values = [], set()
     for raw in raw_options:
         value = raw.get("value") if isinstance(raw, dict) else None
@@ -234,6 +242,7 @@ def _localized(path, value, languages, what, question, optional, allow_plain) ->
             raise SurveyFileError(path, f"missing translation of {what}", question, code)
     for code in value:
         if code not in languages:
-            raise SurveyFileError(path, f"{what} has text in a language the survey does not "
-                                  "list", question, code)
+            raise SurveyFileError(
+                path, f"{what} has text in a language the survey does not list", question, code
+            )
     return {code: value[code].strip() for code in languages}

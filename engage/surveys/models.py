@@ -81,7 +81,7 @@ class Question(db.Model):
     required: Mapped[bool] = mapped_column(default=False, nullable=False)
     #: Demographic questions are always optional and shown under their own heading.
     demographic: Mapped[bool] = mapped_column(default=False, nullable=False)
-    #: Copies the answer into a Response column for the dashboards: "role", "school", "home_language".
+    #: Copies the answer into a Response column for dashboards: role, school or home_language.
     maps_to: Mapped[str | None] = mapped_column(db.String(40))
     section = mapped_column(db.JSON, nullable=False, default=dict)
     text = mapped_column(db.JSON, nullable=False)
@@ -92,7 +92,10 @@ class Question(db.Model):
 
     survey = relationship("Survey", back_populates="questions")
     options = relationship(
-        "Option", back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
+        "Option",
+        back_populates="question",
+        order_by="Option.position",
+        cascade="all, delete-orphan",
     )
 
     __table_args__ = (db.UniqueConstraint("survey_id", "key"),)

@@ -58,7 +58,9 @@ def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=N
         survey.engagement = engagement or (existing.engagement if existing else None)
         db.session.add(survey)
         for older in db.session.scalars(
-            select(Survey).where(Survey.slug == definition.slug, Survey.version < definition.version)
+            select(Survey).where(
+                Survey.slug == definition.slug, Survey.version < definition.version
+            )
         ):
             older.status = SurveyStatus.CLOSED
         db.session.flush()

@@ -49,7 +49,7 @@ def _kmeans(points: np.ndarray, k: int, seed: int, init="k-means++", n_init=1) -
         return model.fit_predict(points)
 
 
-def coassociation(points: np.ndarray, seed: int, runs_per_k: int = 4) -> np.ndarray:
+def coassociation(points: np.ndarray, seed: int, runs_per_k: int = 6) -> np.ndarray:
     """Share of an ensemble of k-means clusterings in which each pair of rows is together."""
     n = len(points)
     distinct = len(np.unique(points.round(6), axis=0))
@@ -143,7 +143,7 @@ def consensus_clusters(
     del together, distance
     cuts = _cuts(tree, len(fit), min_size, k_max)
 
-    cosine = 1.0 - points @ points.T
+    cosine = np.clip(1.0 - points @ points.T, 0.0, 2.0)  # rounding can dip below zero
     np.fill_diagonal(cosine, 0.0)
     if n_clusters is not None:
         wanted = min(cuts, key=lambda count: (abs(count - n_clusters), -count))
@@ -167,6 +167,10 @@ def consensus_clusters(
     return Clustering(labels, best, best_score, len(fit))
 
 
+#: How many robust standard deviations below its theme's typical member an outlier lies.
+OUTLIER_Z = 4.0
+
+
 def _rescue(points: np.ndarray, labels: np.ndarray, count: int, quantile: float = 0.02):
     """Move members of too-small clusters to the nearest theme unless they are outliers.
 
@@ -183,6 +187,13 @@ def _rescue(points: np.ndarray, labels: np.ndarray, count: int, quantile: float 
     out = labels.copy()
     lost = out < 0
     out[lost] = np.where(best[lost] >= floor, near[lost], -1)
+    # Members far below their own theme's typical similarity (robust z < -4) fit nowhere.
+    for label in range(count):
+        members = np.flatnonzero(out == label)
+        own = points[members] @ centroids[label]
+        middle = np.median(own)
+        spread = 1.4826 * np.median(np.abs(own - middle))
+        out[members[own < middle - OUTLIER_Z * max(spread, 1e-6)]] = -1
     return out
 
 

@@ -67,7 +67,9 @@ def describe(
             Description(
                 label=make_label(keywords),
                 keywords=list(keywords),
-                representatives=representatives(members, vectors, centroids[index], bases, n_quotes),
+                representatives=representatives(
+                    members, vectors, centroids[index], bases, n_quotes
+                ),
                 languages=dict(Counter(locales[i] for i in members).most_common()),
             )
         )

@@ -145,14 +145,14 @@ def _dedupe(ranked: Iterable[str], top: int) -> list[str]:
         parts = set(term.split())
         if any(term in c.split() or parts <= set(c.split()) for c in chosen):
             continue
-        if len(parts) > 1 and parts <= {w for c in chosen for w in c.split()}:
-            continue
         if len(parts) > 1 and any(c in parts for c in chosen):
             # the phrase takes the place of the better-ranked word it contains
             at = min(i for i, c in enumerate(chosen) if c in parts)
-            chosen = [c for c in chosen[:at] if c not in parts] + [term] + [
-                c for c in chosen[at:] if c not in parts
-            ]
+            chosen = (
+                [c for c in chosen[:at] if c not in parts]
+                + [term]
+                + [c for c in chosen[at:] if c not in parts]
+            )
         else:
             chosen.append(term)
         if len(chosen) >= top:

@@ -42,12 +42,16 @@ def test_staff_pages_follow_a_language_chosen_on_a_page(client, survey):
 
 def test_hmong_has_its_own_text_and_formats_numbers_through_a_fallback(client, survey):
     form = hidden_fields(client.get("/hmn/surveys/graduate-profile").get_data(as_text=True))
-    page = client.post("/hmn/surveys/graduate-profile", data=form | {
-        "q_competencies": "wellbeing", "q_hopes": "x" * 5250}).get_data(as_text=True)
+    page = client.post(
+        "/hmn/surveys/graduate-profile",
+        data=form | {"q_competencies": "wellbeing", "q_hopes": "x" * 5250},
+    ).get_data(as_text=True)
     assert '<html lang="hmn" dir="ltr">' in page
     assert "5,250" in page and "4,000" in page  # en_US formatting: CLDR has no Hmong
-    english = client.post("/en/surveys/graduate-profile", data=form | {
-        "q_competencies": "wellbeing", "q_hopes": "x" * 5250}).get_data(as_text=True)
+    english = client.post(
+        "/en/surveys/graduate-profile",
+        data=form | {"q_competencies": "wellbeing", "q_hopes": "x" * 5250},
+    ).get_data(as_text=True)
     hmong_error = page.split('id="q_hopes-error">')[1].split("</p>")[0]
     english_error = english.split('id="q_hopes-error">')[1].split("</p>")[0]
     assert hmong_error != english_error  # the Hmong catalog is used, not the English text

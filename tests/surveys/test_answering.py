@@ -58,8 +58,10 @@ def test_unknown_language_in_url_is_not_found(client, survey):
 
 def test_a_complete_answer_is_stored_with_language_and_no_identity(app, client, survey):
     response = submit(
-        client, "es",
-        q_role="parent", q_school="westview-high",
+        client,
+        "es",
+        q_role="parent",
+        q_school="westview-high",
         q_competencies=["critical_thinking", "languages"],
         **{"q_top_three-1": "languages", "q_top_three-2": "critical_thinking"},
         q_agree_languages="strongly_agree",
@@ -102,16 +104,29 @@ def test_option_not_on_the_list_is_refused(app, client, survey):
 
 
 def test_too_many_choices_is_refused(client, survey):
-    chosen = ["critical_thinking", "communication", "collaboration", "creativity", "academics",
-              "character"]
+    chosen = [
+        "critical_thinking",
+        "communication",
+        "collaboration",
+        "creativity",
+        "academics",
+        "character",
+    ]
     response = submit(client, q_competencies=chosen)
     assert response.status_code == 400
     assert "Please choose at most 5 answers." in response.get_data(as_text=True)
 
 
 def test_ranking_with_duplicates_is_refused_and_kept(client, survey):
-    response = submit(client, q_competencies=["wellbeing"], **{
-        "q_top_three-1": "wellbeing", "q_top_three-2": "wellbeing", "q_top_three-3": "creativity"})
+    response = submit(
+        client,
+        q_competencies=["wellbeing"],
+        **{
+            "q_top_three-1": "wellbeing",
+            "q_top_three-2": "wellbeing",
+            "q_top_three-3": "creativity",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Each answer can be ranked only once." in page
@@ -132,16 +147,19 @@ def test_open_answer_over_the_limit_is_refused_and_kept(app, client, survey):
 def test_missing_csrf_token_gives_the_form_back_filled_in(app, client, survey):
     data = open_form(client, "vi")
     del data["csrf_token"]
-    response = client.post(URL.format(lang="vi"), data=data | {
-        "q_competencies": "communication", "q_hopes": "Con biết suy nghĩ độc lập"})
+    response = client.post(
+        URL.format(lang="vi"),
+        data=data | {"q_competencies": "communication", "q_hopes": "Con biết suy nghĩ độc lập"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Con biết suy nghĩ độc lập</textarea>" in page
     assert 'value="communication" checked' in page
     assert 'role="alert"' in page
     assert count_responses(app) == 0
-    resend = client.post(URL.format(lang="vi"), data=hidden_fields(page) | {
-        "q_competencies": "communication"})
+    resend = client.post(
+        URL.format(lang="vi"), data=hidden_fields(page) | {"q_competencies": "communication"}
+    )
     assert resend.status_code == 303 and count_responses(app) == 1
 
 
@@ -171,8 +189,10 @@ def test_the_same_form_sent_twice_at_once_is_stored_once(app, survey):
 def test_people_submitting_at_the_same_moment_are_all_stored(app, survey):
     forms = []
     for i in range(6):
-        forms.append(open_form(app.test_client()) | {
-            "q_competencies": "communication", "q_hopes": f"Answer number {i}"})
+        forms.append(
+            open_form(app.test_client())
+            | {"q_competencies": "communication", "q_hopes": f"Answer number {i}"}
+        )
     outcomes = _post_concurrently(app, forms)
     assert [status for status, _ in outcomes] == [303] * 6
     with app.app_context():

@@ -31,13 +31,22 @@ def test_minimal_survey_loads(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('text.es = "Elija una"\n', ""), "question 'favourite': language 'es': missing translation"),
-        (('kind = "single"', 'kind = "slider"'), "question 'favourite': unknown question kind 'slider'"),
-        (('languages = ["en", "es"]', 'languages = ["en", "xx"]'), "language 'xx': unknown language"),
+        (
+            ('text.es = "Elija una"\n', ""),
+            "question 'favourite': language 'es': missing translation",
+        ),
+        (
+            ('kind = "single"', 'kind = "slider"'),
+            "question 'favourite': unknown question kind 'slider'",
+        ),
+        (
+            ('languages = ["en", "es"]', 'languages = ["en", "xx"]'),
+            "language 'xx': unknown language",
+        ),
         (('value = "b"', 'value = "a"'), "option value 'a' is used twice"),
         (('es = "Una encuesta corta"', 'fr = "Une enquête"'), "language 'es': missing translation"),
         (('slug = "mini"', 'slug = "Mini Survey!"'), "'slug' must be"),
-        (('[title]', '[title\n'), "not valid TOML"),
+        (("[title]", "[title\n"), "not valid TOML"),
     ],
 )
 def test_broken_file_is_named_with_question_and_language(tmp_path, change, expected):
@@ -65,8 +74,13 @@ def test_same_slug_and_version_in_two_files_is_refused(tmp_path):
 
 def test_import_command_with_a_broken_file_changes_nothing(app, runner, tmp_path):
     write_survey(tmp_path, MINIMAL_SURVEY, "good.toml")
-    write_survey(tmp_path, MINIMAL_SURVEY.replace('slug = "mini"', 'slug = "other"').replace(
-        'text.es = "Primera"', ""), "broken.toml")
+    write_survey(
+        tmp_path,
+        MINIMAL_SURVEY.replace('slug = "mini"', 'slug = "other"').replace(
+            'text.es = "Primera"', ""
+        ),
+        "broken.toml",
+    )
     result = runner.invoke(args=["import-surveys", "--folder", str(tmp_path)])
     assert result.exit_code == 1
     assert "Nothing was imported" in result.output
@@ -98,7 +112,9 @@ def test_changing_a_version_with_responses_needs_a_new_version(app, runner, tmp_
     refused = runner.invoke(args=["import-surveys", "--folder", str(tmp_path)])
     assert refused.exit_code == 1 and "raise 'version'" in refused.output
     path.write_text(
-        MINIMAL_SURVEY.replace("Pick one", "Pick one, please").replace("version = 1", "version = 2"),
+        MINIMAL_SURVEY.replace("Pick one", "Pick one, please").replace(
+            "version = 1", "version = 2"
+        ),
         encoding="utf-8",
     )
     accepted = runner.invoke(args=["import-surveys", "--folder", str(tmp_path)])

