@@ -6,10 +6,12 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from config import TestConfig
 from engage import create_app
 from engage.catalogs import compile_stale
+from engage.cli import upgrade_database
 from engage.extensions import db, limiter
 
 HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
@@ -41,12 +43,17 @@ def app(tmp_path_factory):
     app = create_app(TestConfig, overrides)
     app.test_client_class = OneBrowserClient
     with app.app_context():
+        # The schema comes from the migrations, as in production; start from nothing.
         db.drop_all()
-        db.create_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade_database()
     yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.engine.dispose()
 
 

@@ -80,7 +80,7 @@ def staff_home():
     rows = db.session.execute(
         select(Survey.slug, Survey.version, Survey.title, func.count(Response.id))
         .outerjoin(Response, Response.survey_id == Survey.id)
-        .group_by(Survey.id, Survey.slug, Survey.version, Survey.title)
+        .group_by(Survey.id)  # the other columns depend on the key (json cannot be grouped)
         .order_by(Survey.slug, Survey.version)
     ).all()
     return render_template("auth/staff_home.html", rows=rows, user=current_user)

@@ -171,3 +171,16 @@ def test_repeated_failures_are_rate_limited_with_a_clear_message(app, client, st
     assert page.status_code == 429
     assert "Too many attempts" in page.get_data(as_text=True)
     assert post_sign_in(app.test_client(), staff, PASSWORD).status_code == 302  # others unaffected
+    address = client.environ_base["REMOTE_ADDR"]
+    keys = _limiter_keys(app)
+    assert keys and not any(address in key for key in keys)  # the address is never stored
+
+
+def _limiter_keys(app) -> list[str]:
+    """What the rate limiter's storage holds: in memory by default, in Redis in CI's second run."""
+    from engage.extensions import limiter
+
+    storage = limiter.storage
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        return [key.decode() for key in storage.storage.scan_iter("*")]
+    return list(storage.storage)
