@@ -3,14 +3,23 @@
 `create_app` wires configuration, extensions, blueprints, the CLI and error pages; nothing else.
 """
 
-from pathlib import Path
+from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config import Config
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask is imported inside create_app so that `engage.themes` (a pure package) can be imported
+# without loading Flask or SQLAlchemy.
+
 
 def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
+    from flask import Flask
+
     overrides = overrides or {}
     app = Flask(
         __name__,

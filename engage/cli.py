@@ -44,6 +44,13 @@ def upgrade_database() -> None:
     upgrade(directory=str(BASE_DIR / "migrations"))
 
 
+def stamp_database() -> None:
+    """Mark a schema made by `db.create_all()` as up to date with the migrations."""
+    from flask_migrate import stamp
+
+    stamp(directory=str(BASE_DIR / "migrations"))
+
+
 def _safe_url() -> str:
     from .extensions import db
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from .auth.models import Role, User
 from .auth.services import create_user, set_password
 from .catalogs import compile_stale
-from .engagements.models import Engagement, EngagementStatus, School
+from .engagements.models import Engagement, EngagementStatus, School, TargetDimension
+from .engagements.services import set_targets, target_shares
 from .extensions import db
 from .i18n import KNOWN_LANGUAGES
 from .surveys import services as survey_services
@@ -40,6 +41,22 @@ LANGUAGE_WEIGHTS = {
     "so": 3,
     "hmn": 2,
 }
+# Enrolled families by home language and by school, as a district's student system reports them.
+DEMO_ENROLLMENT = {
+    TargetDimension.LANGUAGE: {
+        "en": 9800, "es": 5900, "vi": 1150, "zh-Hans": 800, "ar": 950, "pt-BR": 600, "ht": 560,
+        "so": 520, "hmn": 420,
+    },
+    TargetDimension.SCHOOL: {
+        "lincoln-elementary": 4100, "riverside-elementary": 3900, "jefferson-middle": 4300,
+        "westview-high": 4600, "eastside-high": 3800,
+    },
+}
+# Eastside High's families answer least: the dashboard should flag it.
+SCHOOL_WEIGHTS = {
+    "lincoln-elementary": 24, "riverside-elementary": 20, "jefferson-middle": 22,
+    "westview-high": 22, "eastside-high": 6, "none": 6, None: 10,
+}
 ROLE_WEIGHTS = {"parent": 55, "student": 20, "staff": 15, "community": 10, None: 8}
 
 
@@ -58,6 +75,9 @@ def seed_demo(surveys_folder: Path, n_responses: int = 300, seed: int = 2026) ->
     definitions = load_survey_folder(surveys_folder, KNOWN_LANGUAGES)
     lines += survey_services.import_surveys(definitions, engagement=engagement)
     _seed_schools()
+    db.session.flush()
+    if not target_shares(engagement, TargetDimension.LANGUAGE):
+        set_targets(engagement, DEMO_ENROLLMENT, actor=None)
     lines += _seed_accounts()
     survey = survey_services.find_open_survey("graduate-profile")
     if survey is not None:
@@ -109,6 +129,8 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
         for question in survey.questions:
             answers[question.key] = _demo_answer(question, texts, rng)
         answers["role"] = rng.choices(list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values()))[0]
+        if "school" in questions:
+            answers["school"] = rng.choices(list(SCHOOL_WEIGHTS), list(SCHOOL_WEIGHTS.values()))[0]
         if "home_language" in questions and rng.random() < 0.7:
             answers["home_language"] = _home_language(language)
         response = survey_services.submit_response(

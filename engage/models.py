@@ -2,5 +2,5 @@
 
 from .audit import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
-from .engagements.models import Engagement, School  # noqa: F401
+from .engagements.models import Engagement, EngagementTarget, School  # noqa: F401
 from .surveys.models import Answer, Option, Question, Response, Survey  # noqa: F401

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
 from .auth.permissions import TEMPLATE_PREDICATES
-from .privacy import small_cell
+from .privacy import format_cell, is_shown, small_cell
 
 ROLE_NAMES = {
     Role.FACILITATOR: _l("facilitator"),
@@ -20,4 +20,6 @@ def role_name(role: Role) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["small_cell"] = small_cell
+    app.jinja_env.filters["cell"] = format_cell
+    app.jinja_env.tests["shown"] = is_shown
     app.jinja_env.globals.update(TEMPLATE_PREDICATES, role_name=role_name)

@@ -38,3 +38,27 @@ class School(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(db.String(40), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(db.String(200), nullable=False)
+
+
+class TargetDimension(enum.StrEnum):
+    LANGUAGE = "language"
+    SCHOOL = "school"
+
+
+class EngagementTarget(db.Model):
+    """How many enrolled families a group has, so the dashboard can compare who answered."""
+
+    __tablename__ = "engagement_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        db.ForeignKey("engagements.id"), nullable=False, index=True
+    )
+    dimension: Mapped[TargetDimension] = mapped_column(
+        db.Enum(TargetDimension, native_enum=False, length=20), nullable=False
+    )
+    #: A language code (en, es, ...) or a school code.
+    group: Mapped[str] = mapped_column(db.String(80), nullable=False)
+    enrolled: Mapped[int] = mapped_column(nullable=False)
+
+    __table_args__ = (db.UniqueConstraint("engagement_id", "dimension", "group"),)

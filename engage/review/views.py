@@ -1,18 +1,35 @@
-"""Staff pages that read responses. Every respondent's text is rendered as escaped text."""
+"""The leaders' workspace: participation dashboard, enrollment targets, reading responses,
+answers collected off the web, and exports. Respondent text is always rendered escaped."""
 
-from flask import Blueprint, render_template, request
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask import Response as HttpResponse
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
+from ..audit import record_event
 from ..auth.models import Role
 from ..auth.permissions import require_role
+from ..engagements import services as engagement_services
+from ..engagements.models import Engagement
 from ..extensions import db
-from ..i18n import KNOWN_LANGUAGES
-from ..surveys.models import Response, Survey
+from ..i18n import KNOWN_LANGUAGES, localized, select_language
+from ..surveys import services as survey_services
+from ..surveys.forms import build_survey_form, cleaned_answers, field_name
+from ..surveys.models import Response, ResponseSource, Survey
 from ..surveys.services import find_open_survey
-from . import services
+from . import dashboard, exports, services
+from .forms import EnteredResponseForm, TargetsForm
 
 bp = Blueprint("review", __name__)
-
 
 @bp.get("/responses")
 @require_role(Role.FACILITATOR)
@@ -51,4 +68,102 @@ def show_response(response_id: int):
         questions=services.visible_questions(response.survey),
         answers=services.answers_by_question(response),
         languages=KNOWN_LANGUAGES,
+    )
+
+
+TARGETS_EXAMPLE = "dimension,group,enrolled\nlanguage,es,4200\nschool,westview-high,1350\n"
+
+
+@bp.get("/")
+@require_role(Role.FACILITATOR)
+def choose_engagement():
+    engagement = engagement_services.current_engagement()
+    if engagement is None:
+        return render_template("review/no_engagement.html")
+    return redirect(url_for("review.show_dashboard", engagement_id=engagement.id))
+
+
+@bp.get("/engagements/<int:engagement_id>")
+@require_role(Role.FACILITATOR)
+def show_dashboard(engagement_id: int):
+    engagement = db.get_or_404(Engagement, engagement_id)
+    figures = dashboard.participation(engagement, select_language(), localized)
+    return render_template(
+        "review/dashboard.html",
+        engagement=engagement,
+        engagements=engagement_services.list_engagements(),
+        figures=figures,
+        surveys=db.session.scalars(db.select(Survey).filter_by(engagement_id=engagement.id)).all(),
+    )
+
+
+@bp.route("/engagements/<int:engagement_id>/targets", methods=["GET", "POST"])
+@require_role(Role.FACILITATOR)
+def edit_targets(engagement_id: int):
+    engagement = db.get_or_404(Engagement, engagement_id)
+    form = TargetsForm()
+    if form.validate_on_submit():
+        text = form.csv_text.data or ""
+        if form.csv_file.data:
+            text = form.csv_file.data.read().decode("utf-8-sig", errors="replace")
+        try:
+            targets = engagement_services.parse_targets_csv(text)
+            engagement_services.set_targets(engagement, targets, actor=current_user)
+        except engagement_services.TargetsFileError as error:
+            form.csv_text.errors.append(str(error.args[0]))
+        else:
+            db.session.commit()
+            flash(_("Enrollment targets saved."))
+            return redirect(url_for("review.show_dashboard", engagement_id=engagement.id))
+    return render_template(
+        "review/targets.html", engagement=engagement, form=form, example=TARGETS_EXAMPLE
+    ), 400 if form.errors else 200
+
+
+@bp.route("/surveys/<int:survey_id>/enter", methods=["GET", "POST"])
+@require_role(Role.FACILITATOR)
+def enter_response(survey_id: int):
+    """Answers collected on paper, by phone or at a meeting, typed in by staff."""
+    survey = db.get_or_404(Survey, survey_id)
+    language = select_language()
+    form = build_survey_form(
+        survey, language, request.form if request.method == "POST" else None,
+        base=EnteredResponseForm,
+    )
+    form.answered_in.choices = [
+        (code, KNOWN_LANGUAGES[code].name) for code in survey.languages if code in KNOWN_LANGUAGES
+    ]
+    if request.method == "GET":
+        form.submission_token.data = survey_services.new_submission_token()
+        form.answered_in.data = language.code
+    if form.validate_on_submit():
+        token = form.submission_token.data or survey_services.new_submission_token()
+        response = survey_services.response_for_token(token)
+        if response is None:
+            response = survey_services.submit_response(
+                survey, form.answered_in.data, cleaned_answers(survey, form), token,
+                source=ResponseSource(form.source.data),
+            )
+            record_event(current_user, "response.entered", response, {"source": form.source.data})
+            db.session.commit()
+        flash(_("Saved: response %(code)s.", code=response.receipt_code))
+        return redirect(url_for("review.enter_response", survey_id=survey.id))
+    return render_template(
+        "review/enter.html",
+        survey=survey,
+        form=form,
+        fields=[(question, form[field_name(question)]) for question in survey.questions],
+    ), 400 if form.errors else 200
+
+
+@bp.get("/surveys/<int:survey_id>/responses.csv")
+@require_role(Role.FACILITATOR)
+def export_responses(survey_id: int):
+    survey = db.get_or_404(Survey, survey_id)
+    rows = exports.responses_csv(survey.id, select_language(), localized)
+    filename = f"{survey.slug}-v{survey.version}-responses.csv"
+    return HttpResponse(
+        stream_with_context(rows),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -123,8 +123,10 @@ def field_name(question: Question) -> str:
     return f"q_{question.key}"
 
 
-def build_survey_form(survey, language: Language, formdata=None) -> SurveyForm:
-    """A form for `survey` with labels in `language` (falling back to the survey's default)."""
+def build_survey_form(survey, language: Language, formdata=None, base=None) -> SurveyForm:
+    """A form for `survey` with labels in `language` (falling back to the survey's default).
+
+    `base` is a SurveyForm subclass with extra fields (staff entering a paper answer)."""
 
     def text(texts):
         return localized(texts, language, survey.default_language)[0]
@@ -168,7 +170,7 @@ def build_survey_form(survey, language: Language, formdata=None) -> SurveyForm:
                 description=description,
             )
         attributes[field_name(question)] = field
-    form_class = type("BuiltSurveyForm", (SurveyForm,), attributes)
+    form_class = type("BuiltSurveyForm", (base or SurveyForm,), attributes)
     return form_class(formdata=formdata)
 
 

@@ -23,6 +23,12 @@ ROLE_TABLE = {
     "auth.edit_account": ("/staff/account", "GET", STAFF),
     "review.list_responses": ("/staff/review/responses", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.show_response": ("/staff/review/responses/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "review.choose_engagement": ("/staff/review/", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "review.show_dashboard": ("/staff/review/engagements/1", "GET", (Role.FACILITATOR,)),
+    "review.edit_targets": ("/staff/review/engagements/1/targets", "GET", (Role.FACILITATOR,)),
+    "review.enter_response": ("/staff/review/surveys/1/enter", "GET", (Role.FACILITATOR,)),
+    "review.export_responses": (
+        "/staff/review/surveys/1/responses.csv", "GET", (Role.FACILITATOR,)),
     "admin.list_staff": ("/staff/admin/staff", "GET", (Role.ADMIN,)),
     "admin.change_role": ("/staff/admin/staff/1/role", "POST", (Role.ADMIN,)),
     "admin.deactivate_user": ("/staff/admin/staff/1/deactivate", "POST", (Role.ADMIN,)),

@@ -1,0 +1,163 @@
+"""Participation and equity figures for an engagement, aggregated in SQL.
+
+Every count that reaches a staff page goes through `engage.privacy`: groups of fewer than 5
+people are hidden, with a partner cell hidden too so no count comes back by subtraction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from ..engagements.models import Engagement, TargetDimension
+from ..engagements.services import target_shares
+from ..extensions import db
+from ..privacy import is_shown, suppress_breakdown, suppressed_total
+from ..surveys.models import Question, Response, Survey
+
+#: A group is under-heard when its share of answers is below this fraction of its enrollment share.
+UNDER_HEARD_RATIO = 0.8
+NOT_ANSWERED = ""
+
+
+@dataclass
+class GroupRow:
+    group: str
+    label: str
+    count: object  #: an int, or a privacy.Suppressed reason
+    share: float | None  #: share of the answers that name a group; None when suppressed
+    target_share: float | None = None
+    under_heard: bool = False
+
+
+@dataclass
+class Breakdown:
+    dimension: str
+    rows: list[GroupRow]
+    total: object
+    not_answered: object = 0
+    has_targets: bool = False
+    under_heard: list[str] = field(default_factory=list)
+
+
+def survey_ids(engagement: Engagement) -> list[int]:
+    return list(db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement.id)))
+
+
+def response_breakdown(
+    engagement: Engagement,
+    column,
+    labels: dict[str, str],
+    targets: dict[str, float] | None = None,
+    unanswered_values: tuple[str, ...] = (),
+) -> Breakdown:
+    """Responses counted by one Response column (language, role, school), against targets.
+
+    `unanswered_values` are options that mean "prefer not to say"; they count as not answered.
+    """
+    ids = survey_ids(engagement)
+    counts: dict[str, int] = {}
+    for group, count in db.session.execute(
+        select(column, func.count(Response.id)).where(Response.survey_id.in_(ids)).group_by(column)
+    ):
+        key = NOT_ANSWERED if not group or group in unanswered_values else group
+        counts[key] = counts.get(key, 0) + count
+    return build_breakdown(column.key, counts, labels, targets or {})
+
+
+def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -> Breakdown:
+    """Shares, target comparison and suppression for one set of group counts (pure)."""
+    counts = dict(counts)
+    for group in targets:  # a group nobody from has answered is the most under-heard of all
+        counts.setdefault(group, 0)
+    for group in labels:
+        counts.setdefault(group, 0)
+    shown = suppress_breakdown(counts)
+    named_total = sum(count for group, count in counts.items() if group != NOT_ANSWERED)
+    rows, under_heard = [], []
+    for group in sorted(counts, key=lambda g: (g == NOT_ANSWERED, -counts[g], str(g))):
+        if group == NOT_ANSWERED:
+            continue
+        actual = counts[group] / named_total if named_total else 0.0
+        target = targets.get(group)
+        flagged = bool(target) and actual < target * UNDER_HEARD_RATIO
+        if flagged:
+            under_heard.append(group)
+        rows.append(GroupRow(
+            group=group,
+            label=labels.get(group, group),
+            count=shown[group],
+            share=actual if is_shown(shown[group]) else None,
+            target_share=target,
+            under_heard=flagged,
+        ))
+    return Breakdown(
+        dimension=dimension,
+        rows=rows,
+        total=suppressed_total(counts),
+        not_answered=shown.get(NOT_ANSWERED, 0),
+        has_targets=bool(targets),
+        under_heard=under_heard,
+    )
+
+
+def responses_by_week(engagement: Engagement) -> list[tuple[date, object]]:
+    """Responses per week (weeks start on Monday), small weeks suppressed."""
+    day = func.date(Response.submitted_at)
+    daily = db.session.execute(
+        select(day, func.count(Response.id))
+        .where(Response.survey_id.in_(survey_ids(engagement)))
+        .group_by(day)
+    ).all()
+    weekly: dict[date, int] = {}
+    for raw_day, count in daily:
+        when = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day)[:10])
+        monday = when - timedelta(days=when.weekday())
+        weekly[monday] = weekly.get(monday, 0) + count
+    if not weekly:
+        return []
+    first, last = min(weekly), max(weekly)
+    weeks = {first + timedelta(weeks=i): 0 for i in range((last - first).days // 7 + 1)}
+    weeks.update(weekly)
+    shown = suppress_breakdown({monday.isoformat(): count for monday, count in weeks.items()})
+    return [(monday, shown[monday.isoformat()]) for monday in sorted(weeks)]
+
+
+def option_labels(engagement: Engagement, maps_to: str, language, localized) -> dict[str, str]:
+    """Readable names of a mapped question's options (role, school), in the reader's language."""
+    labels: dict[str, str] = {}
+    questions = db.session.scalars(
+        select(Question).join(Survey).where(
+            Survey.engagement_id == engagement.id, Question.maps_to == maps_to
+        )
+    )
+    for question in questions:
+        for option in question.options:
+            labels.setdefault(
+                option.value,
+                localized(option.text, language, question.survey.default_language)[0],
+            )
+    return labels
+
+
+def participation(engagement: Engagement, language, localized) -> dict:
+    """Everything the dashboard shows, by dimension."""
+    from ..i18n import KNOWN_LANGUAGES
+
+    language_labels = {code: lang.name for code, lang in KNOWN_LANGUAGES.items()}
+    school_labels = option_labels(engagement, "school", language, localized)
+    school_labels.pop("none", None)
+    return {
+        "weeks": responses_by_week(engagement),
+        "language": response_breakdown(
+            engagement, Response.language, language_labels,
+            target_shares(engagement, TargetDimension.LANGUAGE),
+        ),
+        "role": response_breakdown(
+            engagement, Response.role, option_labels(engagement, "role", language, localized)
+        ),
+        "school": response_breakdown(
+            engagement, Response.school, school_labels,
+            target_shares(engagement, TargetDimension.SCHOOL), unanswered_values=("none",),
+        ),
+    }

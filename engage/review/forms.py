@@ -1,0 +1,32 @@
+"""Forms of the leaders' workspace."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from ..surveys.forms import SurveyForm
+from ..surveys.models import ResponseSource
+
+SOURCE_CHOICES = [
+    SelectChoice(ResponseSource.PAPER.value, _l("Paper form")),
+    SelectChoice(ResponseSource.PHONE.value, _l("Phone call")),
+    SelectChoice(ResponseSource.MEETING.value, _l("Community meeting")),
+]
+
+
+class TargetsForm(FlaskForm):
+    csv_text = TextAreaField(_l("Enrollment figures (CSV)"))
+    csv_file = FileField(_l("…or upload a CSV file"))
+
+
+class EnteredResponseForm(SurveyForm):
+    """The survey's questions plus where the answers came from."""
+
+    source = SelectField(_l("Where these answers were collected"), choices=SOURCE_CHOICES)
+    answered_in = SelectField(
+        _l("Language the person answered in"),
+        validators=[InputRequired(_l("Please choose a language."))],
+    )
