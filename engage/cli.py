@@ -26,7 +26,8 @@ def main():
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, import_surveys_command, create_user_command, demo, translate):
+    for command in (init_db, import_surveys_command, create_user_command, demo, translate,
+                    themes_command):
         app.cli.add_command(command)
 
 
@@ -173,3 +174,47 @@ def translate_compile():
 
     for line in catalogs.compile_stale() or ["all catalogs up to date"]:
         click.echo(line)
+
+
+@click.group("themes")
+def themes_command():
+    """Theme runs over an engagement's open answers and forum posts."""
+
+
+@themes_command.command("run")
+@click.option("--engagement", "engagement_slug", help="Default: the open engagement.")
+@click.option("--themes", "n_themes", type=int, help="Number of themes (default: chosen).")
+@with_appcontext
+def themes_run(engagement_slug, n_themes):
+    """Run the theme engine now, in this process, and print the themes."""
+    from .engagements.services import current_engagement
+    from .extensions import db
+    from .review import runner, theme_runs
+
+    engagement = _engagement(engagement_slug) if engagement_slug else current_engagement()
+    if engagement is None:
+        raise click.ClickException("No engagement yet: run `engage demo` or import surveys.")
+    parameters = {"n_themes": n_themes, "seed": 0, "include_forum": True,
+                  "working_language": engagement.default_language}
+    run = theme_runs.start_run(engagement, parameters, actor=None)
+    db.session.commit()
+    runner.claim(run.id)
+    runner.work(run.id, current_app.config["THEME_ENCODER"])
+    db.session.refresh(run)
+    if run.status != "done":
+        raise click.ClickException(f"Run {run.id} failed: {run.message}")
+    sizes = theme_runs.members_by_theme(run)
+    click.echo(f"Run {run.id}: {run.metrics.get('contributions', 0)} contributions")
+    for theme in run.themes:
+        click.echo(f"  {len(sizes.get(theme.id, ())):>5}  {theme.label}")
+
+
+@themes_command.command("worker")
+@click.option("--once", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def themes_worker(once):
+    """Take queued theme runs from the database and carry them out (THEME_RUNNER=worker)."""
+    from .review import runner
+
+    done = runner.work_forever(current_app.config["THEME_ENCODER"], once=once)
+    click.echo(f"{done} theme run(s) done")

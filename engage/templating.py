@@ -5,7 +5,21 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
 from .auth.permissions import TEMPLATE_PREDICATES
+from .i18n import KNOWN_LANGUAGES
 from .privacy import format_cell, is_shown, small_cell
+
+RUN_STATUS_NAMES = {
+    "queued": _l("waiting to start"),
+    "running": _l("running"),
+    "done": _l("done"),
+    "failed": _l("failed"),
+}
+THEME_STATUS_NAMES = {
+    "candidate": _l("suggested by the engine"),
+    "accepted": _l("accepted"),
+    "merged": _l("merged"),
+    "off_topic": _l("off-topic"),
+}
 
 ROLE_NAMES = {
     Role.FACILITATOR: _l("facilitator"),
@@ -22,4 +36,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["small_cell"] = small_cell
     app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.tests["shown"] = is_shown
-    app.jinja_env.globals.update(TEMPLATE_PREDICATES, role_name=role_name)
+    app.jinja_env.globals.update(
+        TEMPLATE_PREDICATES,
+        role_name=role_name,
+        run_status_name=lambda status: str(RUN_STATUS_NAMES.get(str(status), status)),
+        theme_status_name=lambda status: str(THEME_STATUS_NAMES.get(str(status), status)),
+        language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
+    )

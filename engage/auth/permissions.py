@@ -43,6 +43,10 @@ def can_read_responses(user) -> bool:
     return has_role(user, Role.FACILITATOR)
 
 
+def can_moderate_forum(user) -> bool:
+    return has_role(user, Role.FACILITATOR)
+
+
 def can_manage_staff(user) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -50,5 +54,6 @@ def can_manage_staff(user) -> bool:
 TEMPLATE_PREDICATES = {
     "can_manage_surveys": can_manage_surveys,
     "can_manage_staff": can_manage_staff,
+    "can_moderate_forum": can_moderate_forum,
     "can_read_responses": can_read_responses,
 }

@@ -98,7 +98,7 @@ class Post(db.Model):
 
 
 class Endorsement(db.Model):
-    """"This matters to me": one per browser per post."""
+    """ "This matters to me": one per browser per post."""
 
     __tablename__ = "forum_endorsements"
 

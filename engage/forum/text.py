@@ -23,6 +23,8 @@ URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 # What counts towards the link cap: addresses with or without a scheme.
 LINK_LIKE = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}»。，、！？"
+# A constant template: `format` escapes the address it is given.
+LINK = Markup('<a href="{0}" rel="nofollow ugc noopener" class="post-link">{0}</a>')
 
 
 def clean_text(text: str | None, multiline: bool = True) -> str:
@@ -32,9 +34,7 @@ def clean_text(text: str | None, multiline: bool = True) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = BIDI_CONTROLS.sub("", text)
     kept = "\n\t" if multiline else ""
-    text = "".join(
-        ch for ch in text if ch in kept or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
+    text = "".join(ch for ch in text if ch in kept or unicodedata.category(ch) not in ("Cc", "Cs"))
     if not multiline:
         text = " ".join(text.split())
     return text.strip()
@@ -52,22 +52,20 @@ def body_hash(text: str) -> str:
 
 def render_post(text: str | None) -> Markup:
     """Escaped text with line breaks as <br> and http(s) addresses as links."""
+    return Markup("<br>\n").join(_render_line(line) for line in (text or "").split("\n"))
+
+
+def _render_line(line: str) -> Markup:
     pieces = []
     position = 0
-    text = text or ""
-    for match in URL.finditer(text):
+    for match in URL.finditer(line):
         url = match.group(0)
         trimmed = url.rstrip(TRAILING_PUNCTUATION)
         # Keep a closing bracket that belongs to the address, as in Wikipedia links.
         while trimmed.count("(") > trimmed.count(")") and len(trimmed) < len(url):
             trimmed = url[: len(trimmed) + 1]
-        pieces.append(escape(text[position : match.start()]))
-        pieces.append(
-            Markup('<a href="{0}" rel="nofollow ugc noopener" class="post-link">{0}</a>').format(
-                trimmed
-            )
-        )
+        pieces.append(escape(line[position : match.start()]))
+        pieces.append(LINK.format(trimmed))
         position = match.start() + len(trimmed)
-    pieces.append(escape(text[position:]))
-    html = Markup("").join(pieces)
-    return Markup(html.replace("\n", Markup("<br>\n")))
+    pieces.append(escape(line[position:]))
+    return Markup("").join(pieces)

@@ -45,7 +45,7 @@ def _kmeans(points: np.ndarray, k: int, seed: int, init="k-means++", n_init=1) -
     with warnings.catch_warnings():
         # Duplicate answers ("n/a") can leave fewer distinct points than k: not an error here.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = KMeans(k, init=init, n_init=n_init, random_state=seed, max_iter=100)
+        model = KMeans(k, init=init, n_init=n_init, random_state=seed, max_iter=50)
         return model.fit_predict(points)
 
 
@@ -113,7 +113,7 @@ def consensus_clusters(
     seed: int = 0,
     k_min: int = 5,
     k_max: int = 30,
-    max_fit: int = 3000,
+    max_fit: int = 2000,
     total: int | None = None,
 ) -> Clustering:
     """Cluster L2-normalised rows; ``n_clusters=None`` picks the number inside [k_min, k_max].
@@ -199,10 +199,18 @@ def _rescue(points: np.ndarray, labels: np.ndarray, count: int, quantile: float 
 
 def centroids_of(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
     """Normalised mean vector of each label 0..count-1 (rows with label -1 ignored)."""
-    sums = np.zeros((count, vectors.shape[1]), dtype=np.float64)
-    kept = labels >= 0
-    np.add.at(sums, labels[kept], vectors[kept])
-    return normalise_rows(sums)
+    return normalise_rows(label_sums(vectors, labels, count))
+
+
+def label_sums(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """Sum of the rows with each label 0..count-1, as one sparse product (labels -1 ignored)."""
+    from scipy import sparse
+
+    kept = np.flatnonzero(labels >= 0)
+    indicator = sparse.csr_matrix(
+        (np.ones(len(kept), dtype=np.float32), (labels[kept], kept)), shape=(count, len(vectors))
+    )
+    return np.asarray(indicator @ vectors, dtype=np.float64)
 
 
 def _assign_rest(vectors, fit, fit_labels, count, steps: int = 3, quantile: float = 0.02):

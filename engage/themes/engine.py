@@ -15,7 +15,7 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
-from .cluster import consensus_clusters, nearest
+from .cluster import consensus_clusters, label_sums, nearest
 from .encoders import Encoder, base_language, covers, get_encoder, normalise_rows
 from .labels import describe
 from .model import CANDIDATE, ENGINE_VERSION, KEPT, Contribution, DiscoveryResult, Theme
@@ -91,21 +91,31 @@ def _claim_for_kept(keep, ids, vectors, labels) -> tuple[np.ndarray, np.ndarray]
     return centroids, thresholds
 
 
-def _lexical_features(texts: Sequence[str], seed: int) -> np.ndarray | None:
-    """TF-IDF of character n-grams reduced by SVD, for one language the encoder lacks."""
+def _lexical_features(texts: Sequence[str], seed: int, max_fit: int) -> np.ndarray | None:
+    """TF-IDF of character n-grams reduced by SVD, for one language the encoder lacks.
+
+    Fitted on a seeded sample of at most ``max_fit`` texts; every text is then transformed.
+    """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    rng = np.random.RandomState(seed)
+    sample = rng.choice(len(texts), max_fit, replace=False) if len(texts) > max_fit else None
+    fit_texts = texts if sample is None else [texts[i] for i in np.sort(sample)]
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_df=0.5
+    )
     try:
-        tfidf = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_df=0.5
-        ).fit_transform(texts)
+        tfidf = vectorizer.fit_transform(fit_texts)
     except ValueError:  # no term occurs twice: nothing lexical to cluster on
         return None
-    dims = min(100, tfidf.shape[1] - 1, len(texts) - 1)
+    dims = min(100, tfidf.shape[1] - 1, len(fit_texts) - 1)
     if dims < 2:
         return None
-    return normalise_rows(TruncatedSVD(dims, random_state=seed).fit_transform(tfidf))
+    svd = TruncatedSVD(dims, random_state=seed).fit(tfidf)
+    if sample is not None:
+        tfidf = vectorizer.transform(texts)
+    return normalise_rows(svd.transform(tfidf))
 
 
 def _groups(rows: np.ndarray, locales, encoder: Encoder) -> list[tuple[str, np.ndarray]]:
@@ -130,7 +140,7 @@ def discover(
     vectors: Vectors | None = None,
     keep: Sequence[Theme] = (),
     working_language: str = "en",
-    max_fit: int = 3000,
+    max_fit: int = 2000,
 ) -> DiscoveryResult:
     """Find themes in ``contributions``.
 
@@ -168,7 +178,7 @@ def discover(
             continue
         points = None
         if language:
-            points = _lexical_features([texts[i] for i in rows], seed)
+            points = _lexical_features([texts[i] for i in rows], seed, max_fit)
         if points is None:
             points = normalise_rows(matrix[rows] - matrix[rows].mean(axis=0))
         clustering = consensus_clusters(
@@ -209,9 +219,7 @@ def discover(
 
 
 def _centroids(matrix, labels, count, keep) -> np.ndarray:
-    sums = np.zeros((count, matrix.shape[1]), dtype=np.float64)
-    assigned = labels >= 0
-    np.add.at(sums, labels[assigned], matrix[assigned])
+    sums = label_sums(matrix, labels, count)
     for index, theme in enumerate(keep):  # a kept theme with no members keeps its centre
         if not sums[index].any() and theme.centroid is not None:
             sums[index] = theme.centroid

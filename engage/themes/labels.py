@@ -22,6 +22,8 @@ from .text import ctfidf_keywords, make_label
 
 #: A theme needs this many members in a language before that language's words describe it.
 MIN_MEMBERS_FOR_WORDS = 3
+#: Keywords are computed from at most this many of a theme's most typical members.
+MAX_KEYWORD_TEXTS = 1500
 #: How many candidate working-language terms are embedded for cross-language keywords.
 MAX_VOCABULARY = 600
 
@@ -48,7 +50,8 @@ def describe(
     """Describe each group of row indices (one group per theme)."""
     working = base_language(working_language)
     bases = [base_language(loc) for loc in locales]
-    keywords_by_language = _keywords_per_language(groups, texts, bases, n_keywords)
+    typical = [_most_typical(members, vectors, centroids[i]) for i, members in enumerate(groups)]
+    keywords_by_language = _keywords_per_language(typical, texts, bases, n_keywords)
     crosslingual = _CrossLingual(groups, texts, bases, working, encoder, n_keywords)
     out = []
     for index, members in enumerate(groups):
@@ -74,6 +77,14 @@ def describe(
             )
         )
     return out
+
+
+def _most_typical(members: np.ndarray, vectors: np.ndarray, centroid: np.ndarray) -> np.ndarray:
+    """At most ``MAX_KEYWORD_TEXTS`` members, the closest to the centroid: enough for words."""
+    if len(members) <= MAX_KEYWORD_TEXTS:
+        return members
+    sims = vectors[members] @ centroid
+    return np.sort(members[np.argsort(-sims, kind="stable")[:MAX_KEYWORD_TEXTS]])
 
 
 def _keywords_per_language(groups, texts, bases, n_keywords) -> dict[str, list[list[str]]]:

@@ -88,7 +88,14 @@ def tokens(text: str, language: str) -> list[str]:
 def terms(text: str, language: str) -> list[str]:
     """Tokens plus phrases of two adjacent words ("bike lanes"): what keywords are chosen from."""
     words = _words(text, language)
-    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b]
+    pairs = []
+    for a, b in zip(words, words[1:], strict=False):
+        if not (a and b):
+            continue
+        if _UNSPACED_RUN.match(a):  # overlapping bigrams 計程 + 程車 make the word 計程車
+            pairs.append(a + b[1:])
+        else:
+            pairs.append(f"{a} {b}")
     return [w for w in words if w is not None] + pairs
 
 

@@ -27,6 +27,22 @@ ROLE_TABLE = {
     "review.show_dashboard": ("/staff/review/engagements/1", "GET", (Role.FACILITATOR,)),
     "review.edit_targets": ("/staff/review/engagements/1/targets", "GET", (Role.FACILITATOR,)),
     "review.enter_response": ("/staff/review/surveys/1/enter", "GET", (Role.FACILITATOR,)),
+    "theme_review.list_runs": ("/staff/themes/", "GET", (Role.FACILITATOR,)),
+    "theme_review.show_run": ("/staff/themes/runs/1", "GET", (Role.FACILITATOR,)),
+    "theme_review.show_theme": ("/staff/themes/themes/1", "GET", (Role.FACILITATOR,)),
+    "theme_review.export_themes": ("/staff/themes/runs/1/themes.csv", "GET", (Role.FACILITATOR,)),
+    "theme_review.print_report": ("/staff/themes/runs/1/report", "GET", (Role.FACILITATOR,)),
+    "theme_review.rename_theme": ("/staff/themes/themes/1/rename", "POST", (Role.FACILITATOR,)),
+    "theme_review.accept_theme": ("/staff/themes/themes/1/accept", "POST", (Role.FACILITATOR,)),
+    "theme_review.mark_theme_off_topic": (
+        "/staff/themes/themes/1/off-topic", "POST", (Role.FACILITATOR,)),
+    "theme_review.merge_themes": ("/staff/themes/themes/1/merge", "POST", (Role.FACILITATOR,)),
+    "theme_review.split_theme": ("/staff/themes/themes/1/split", "POST", (Role.FACILITATOR,)),
+    "theme_review.move_contribution": (
+        "/staff/themes/assignments/1/move", "POST", (Role.FACILITATOR,)),
+    "theme_review.mark_contribution_off_topic": (
+        "/staff/themes/assignments/1/off-topic", "POST", (Role.FACILITATOR,)),
+    "theme_review.pin_quote": ("/staff/themes/assignments/1/pin", "POST", (Role.FACILITATOR,)),
     "review.export_responses": (
         "/staff/review/surveys/1/responses.csv", "GET", (Role.FACILITATOR,)),
     "admin.list_staff": ("/staff/admin/staff", "GET", (Role.ADMIN,)),

@@ -1,0 +1,266 @@
+"""The public forum: the list of conversations, a thread with its posts and the posting form,
+endorsing and reporting a post, and rating other people's answers after a survey.
+
+Every page works without JavaScript. A browser is known by a random id in its signed session
+cookie; only a keyed hash of it is ever stored or used as a rate-limit key.
+"""
+
+import re
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import render_error
+from ..extensions import client_key, db, limiter
+from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
+from ..models_base import DomainError
+from ..surveys.services import response_for_receipt
+from . import ratings, services, text
+from .forms import ActionForm, PostForm, ReportForm, build_rating_form
+from .models import PostStatus, ReportReason, ThreadStatus
+
+bp = Blueprint("forum", __name__)
+
+BROWSER_ID = re.compile(r"^[0-9a-f]{32}$")
+ANSWER_IDS = re.compile(r"^\d{1,12}(?:,\d{1,12}){0,9}$")
+
+
+@bp.app_template_filter("post_text")
+def post_text(value):
+    """A post or answer as safe HTML: escaped, with line breaks and http(s) links."""
+    return text.render_post(value)
+
+
+def _browser_key() -> str:
+    """This browser's hashed id, creating the id in the session on first use."""
+    if not BROWSER_ID.match(session.get("browser_id") or ""):
+        session["browser_id"] = secrets.token_hex(16)
+    return services.browser_key(current_app.config["SECRET_KEY"], session["browser_id"])
+
+
+def _existing_browser_key() -> str | None:
+    browser_id = session.get("browser_id") or ""
+    if not BROWSER_ID.match(browser_id):
+        return None
+    return services.browser_key(current_app.config["SECRET_KEY"], browser_id)
+
+
+def _browser_limit_key() -> str:
+    """Per-browser limits; a client without the cookie is limited by its hashed address."""
+    key = _existing_browser_key()
+    return f"browser:{key[:32]}" if key else f"address:{client_key()}"
+
+
+def _config_limit(name: str, default: str):
+    return lambda: current_app.config.get(name, default)
+
+
+def _accepted(response) -> bool:
+    return response.status_code < 400
+
+
+@bp.get("/<lang_code>/conversations/")
+def list_threads():
+    return render_template("forum/index.html", threads=services.list_threads())
+
+
+@bp.route("/<lang_code>/conversations/<slug>", methods=["GET", "POST"])
+@limiter.limit(
+    _config_limit("FORUM_POST_RATE_LIMIT", "5 per minute;50 per day"),
+    methods=["POST"],
+    key_func=_browser_limit_key,
+    deduct_when=_accepted,
+)
+@limiter.limit(
+    _config_limit("FORUM_ADDRESS_RATE_LIMIT", "30 per minute;500 per day"), methods=["POST"]
+)
+def show_thread(slug: str):
+    thread = services.find_thread(slug) or abort(404)
+    language = select_language()
+    form = PostForm()
+    form.set_languages(offered_languages(), language.code)
+    parent = None
+    if request.method == "GET" and request.args.get("reply_to", type=int):
+        parent = services.find_visible_post(request.args.get("reply_to", type=int))
+        if parent is not None and parent.thread_id == thread.id:
+            form.parent_id.data = str(parent.id)
+        else:
+            parent = None
+    if request.method == "POST":
+        if thread.status != ThreadStatus.OPEN:
+            return _render_thread(thread, form, _("This conversation is closed to new posts."), 409)
+        parent = _parent_from_form(form, thread)
+        if form.validate():
+            try:
+                post = services.submit_post(
+                    thread, form.body.data, form.language.data, form.display_name.data, parent
+                )
+            except services.PostRefused as refusal:
+                form.body.errors = [*form.body.errors, str(refusal)]
+            else:
+                db.session.commit()
+                if post.status == PostStatus.VISIBLE:
+                    flash(_("Thank you: your post is up."))
+                    anchor = f"post-{post.id}"
+                else:
+                    flash(_("Thank you. A moderator will read your post before it appears."))
+                    anchor = "posts"
+                return redirect(url_for("forum.show_thread", slug=slug, _anchor=anchor), code=303)
+        return _render_thread(thread, form, parent=parent, status=400)
+    return _render_thread(thread, form, parent=parent)
+
+
+def _parent_from_form(form: PostForm, thread):
+    raw = form.parent_id.data or ""
+    if not raw.isdigit():
+        form.parent_id.data = ""
+        return None
+    parent = services.find_visible_post(int(raw))
+    if parent is None or parent.thread_id != thread.id:
+        raise DomainError(_("That post cannot be replied to."))
+    return parent
+
+
+def _render_thread(thread, form, form_error=None, status=200, parent=None):
+    language = select_language()
+    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "newest"
+    page = max(request.args.get("page", 1, type=int), 1)
+    shown = services.read_thread(thread, language.code, sort, _existing_browser_key(), page)
+    prompt, prompt_language = _prompt(thread)
+    return render_template(
+        "forum/thread.html",
+        thread=thread,
+        prompt=prompt,
+        prompt_language=prompt_language,
+        shown=shown,
+        sort=sort,
+        form=form,
+        form_error=form_error,
+        parent=parent,
+        languages=KNOWN_LANGUAGES,
+        action_form=ActionForm(),
+    ), status
+
+
+def _prompt(thread):
+    return localized(thread.prompt, select_language(), thread.engagement.default_language)
+
+
+@bp.post("/<lang_code>/conversations/posts/<int:post_id>/endorse")
+@limiter.limit(
+    _config_limit("FORUM_ENDORSE_RATE_LIMIT", "30 per minute;300 per day"),
+    key_func=_browser_limit_key,
+)
+def endorse_post(post_id: int):
+    post = services.find_visible_post(post_id) or abort(404)
+    slug = post.thread.slug
+    ActionForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
+    try:
+        if services.endorse_post(post, _browser_key()):
+            flash(_("Thank you: you said this matters to you."))
+        db.session.commit()
+    except IntegrityError:  # the same browser, twice at once: the other request stored it
+        db.session.rollback()
+    sort = request.form.get("sort") if request.form.get("sort") in services.SORTS else None
+    return redirect(
+        url_for("forum.show_thread", slug=slug, sort=sort, _anchor=f"post-{post_id}"), code=303
+    )
+
+
+@bp.route("/<lang_code>/conversations/posts/<int:post_id>/report", methods=["GET", "POST"])
+@limiter.limit(
+    _config_limit("FORUM_REPORT_RATE_LIMIT", "10 per minute;100 per day"),
+    methods=["POST"],
+    key_func=_browser_limit_key,
+)
+def report_post(post_id: int):
+    post = services.find_visible_post(post_id) or abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        threshold = current_app.config.get("FORUM_REPORTS_TO_HOLD", services.REPORTS_TO_HOLD)
+        try:
+            services.report_post(
+                post, ReportReason(form.reason.data), form.details.data, _browser_key(), threshold
+            )
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+        flash(_("Thank you. A moderator will look at this post."))
+        return redirect(url_for("forum.show_thread", slug=post.thread.slug), code=303)
+    return render_template(
+        "forum/report.html", post=post, form=form, languages=KNOWN_LANGUAGES
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<lang_code>/conversations/rate/<code>", methods=["GET", "POST"])
+@limiter.limit(
+    _config_limit("FORUM_RATE_RATE_LIMIT", "10 per minute;100 per day"),
+    methods=["POST"],
+    key_func=_browser_limit_key,
+)
+def rate_answers(code: str):
+    response = response_for_receipt(code) or abort(404)
+    if request.method == "POST":
+        raw = request.form.get("answer_ids", "")
+        ids = [int(i) for i in raw.split(",")] if ANSWER_IDS.match(raw) else []
+        form = build_rating_form(ids, request.form)
+        if not ids or not form.validate():
+            abort(400)
+        chosen = {}
+        for answer_id in ids:
+            value = form[f"answer_{answer_id}"].data
+            if value in ("1", "0", "-1"):
+                chosen[answer_id] = int(value)
+        ratings.rate_answers(chosen, response.language, response.id, _browser_key())
+        db.session.commit()
+        flash(_("Thank you: your ratings are saved.") if chosen else _("Nothing was rated."))
+        return redirect(url_for("forum.list_threads"), code=303)
+    answers = ratings.answers_to_rate(response.language, response.id, _browser_key())
+    return render_template(
+        "forum/rate.html",
+        response=response,
+        answers=answers,
+        form=build_rating_form([answer.id for answer in answers]),
+    )
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error):
+    message = _(
+        "Your post was not sent yet because the page had expired or could not be checked. "
+        "Everything you typed is still here: please check it and send it again."
+    )
+    return _give_form_back(message, 400)
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    message = _(
+        "Too many posts were sent from this device in a short time, so yours was not sent yet. "
+        "Everything you typed is still here: please wait a minute and send it again."
+    )
+    return _give_form_back(message, 429)
+
+
+def _give_form_back(message: str, status: int):
+    if request.endpoint != "forum.show_thread" or request.method != "POST":
+        return render_error(status)
+    thread = services.find_thread((request.view_args or {}).get("slug", ""))
+    if thread is None:
+        return render_error(404)
+    form = PostForm(formdata=request.form)  # its CSRF field renders a fresh token
+    form.set_languages(offered_languages(), select_language().code)
+    return _render_thread(thread, form, message, status)

@@ -1,0 +1,248 @@
+"""Theme runs and theme review for facilitators: start a run, watch it, review its themes."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Response as HttpResponse
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.models import Role
+from ..auth.permissions import require_role
+from ..engagements import services as engagement_services
+from ..engagements.models import Engagement
+from ..extensions import db
+from ..i18n import KNOWN_LANGUAGES, offered_languages
+from ..models_base import DomainError
+from . import runner, theme_community, theme_edits, theme_runs
+from .contributions import texts_for
+from .exports import csv_line
+from .models import AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeStatus
+from .theme_forms import MergeForm, MoveForm, RenameForm, SplitForm, StartRunForm
+
+bp = Blueprint("theme_review", __name__)
+
+
+def _start_form(engagement: Engagement) -> StartRunForm:
+    form = StartRunForm()
+    questions = theme_runs.open_questions(engagement.id)
+    form.questions.choices = [(q.id, q.text.get(engagement.default_language) or q.key)
+                              for q in questions]
+    form.languages.choices = [(lang.code, lang.name) for lang in offered_languages()]
+    if request.method == "GET":
+        form.questions.data = [q.id for q in questions]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require_role(Role.FACILITATOR)
+def list_runs():
+    engagement = engagement_services.current_engagement()
+    if engagement is None:
+        return render_template("review/no_engagement.html")
+    form = _start_form(engagement)
+    if form.validate_on_submit():
+        parameters = {
+            "question_ids": form.questions.data,
+            "languages": form.languages.data,
+            "include_forum": form.include_forum.data,
+            "n_themes": form.n_themes.data,
+            "seed": 0,
+            "working_language": engagement.default_language,
+        }
+        run = theme_runs.start_run(engagement, parameters, current_user)
+        db.session.commit()
+        runner.launch(current_app._get_current_object(), run.id)
+        return redirect(url_for("theme_review.show_run", run_id=run.id))
+    runs = db.session.scalars(
+        select(AnalysisRun).filter_by(engagement_id=engagement.id).order_by(AnalysisRun.id.desc())
+    ).all()
+    return render_template("themes/runs.html", engagement=engagement, runs=runs, form=form)
+
+
+@bp.get("/runs/<int:run_id>")
+@require_role(Role.FACILITATOR)
+def show_run(run_id: int):
+    run = db.get_or_404(AnalysisRun, run_id)
+    if run.status != RunStatus.DONE:
+        return render_template("themes/progress.html", run=run)
+    themes = [t for t in run.themes if t.status != ThemeStatus.MERGED]
+    sizes = theme_runs.members_by_theme(run)
+    unclear = db.session.scalar(
+        select(db.func.count(ThemeAssignment.id)).where(
+            ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_(None)
+        )
+    )
+    return render_template(
+        "themes/run.html", run=run, themes=themes, sizes={k: len(v) for k, v in sizes.items()},
+        communities=theme_community.communities(run), unclear=unclear, languages=KNOWN_LANGUAGES,
+    )
+
+
+@bp.get("/themes/<int:theme_id>")
+@require_role(Role.FACILITATOR)
+def show_theme(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    forms = _theme_forms(theme)
+    members = sorted(theme.assignments, key=lambda a: (not a.pinned, not a.representative, a.id))
+    return render_template(
+        "themes/theme.html", theme=theme, members=members, texts=texts_for(
+            [a.contribution for a in members]), community=theme_community.communities(
+            theme.run).get(theme.id), languages=KNOWN_LANGUAGES, **forms,
+    )
+
+
+def _theme_forms(theme: Theme) -> dict:
+    others = [t for t in theme.run.themes if t.id != theme.id and t.status != ThemeStatus.MERGED]
+    rename = RenameForm(prefix="rename", label=theme.label)
+    rename.language.choices = [("", _("Working language"))] + [
+        (lang.code, lang.name) for lang in offered_languages()]
+    merge = MergeForm(prefix="merge")
+    merge.others.choices = [(t.id, t.label) for t in others]
+    split = SplitForm(prefix="split")
+    split.members.choices = [(a.contribution, a.contribution) for a in theme.assignments]
+    move = MoveForm(prefix="move")
+    move.target.choices = [(t.id, t.label) for t in others]
+    return {"rename_form": rename, "merge_form": merge, "split_form": split, "move_form": move}
+
+
+def _back(theme: Theme):
+    db.session.commit()
+    return redirect(url_for("theme_review.show_theme", theme_id=theme.id))
+
+
+@bp.post("/themes/<int:theme_id>/rename")
+@require_role(Role.FACILITATOR)
+def rename_theme(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    form = _theme_forms(theme)["rename_form"]
+    if not form.validate_on_submit():
+        raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+    theme_edits.rename_theme(theme, form.label.data, form.language.data or None, current_user)
+    flash(_("Theme renamed."))
+    return _back(theme)
+
+
+@bp.post("/themes/<int:theme_id>/accept")
+@require_role(Role.FACILITATOR)
+def accept_theme(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    theme_edits.accept_theme(theme, current_user)
+    flash(_("Theme accepted: it keeps its name and identity in later runs."))
+    return _back(theme)
+
+
+@bp.post("/themes/<int:theme_id>/off-topic")
+@require_role(Role.FACILITATOR)
+def mark_theme_off_topic(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    theme_edits.mark_theme_off_topic(theme, current_user)
+    flash(_("Theme marked off-topic."))
+    return _back(theme)
+
+
+@bp.post("/themes/<int:theme_id>/merge")
+@require_role(Role.FACILITATOR)
+def merge_themes(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    form = _theme_forms(theme)["merge_form"]
+    form.validate_on_submit()
+    others = [db.session.get(Theme, other_id) for other_id in form.others.data or []]
+    theme_edits.merge_themes(theme, [t for t in others if t is not None], current_user)
+    flash(_("Themes merged."))
+    return _back(theme)
+
+
+@bp.post("/themes/<int:theme_id>/split")
+@require_role(Role.FACILITATOR)
+def split_theme(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    if "engine" in request.form:
+        new = theme_edits.split_theme_by_engine(
+            theme, current_user, current_app.config["THEME_ENCODER"])
+    else:
+        form = _theme_forms(theme)["split_form"]
+        form.validate_on_submit()
+        new = theme_edits.split_theme(theme, form.members.data or [], form.label.data, current_user)
+    db.session.commit()
+    flash(_("Theme split: the new theme is “%(label)s”.", label=new.label))
+    return redirect(url_for("theme_review.show_theme", theme_id=theme.id))
+
+
+@bp.post("/assignments/<int:assignment_id>/move")
+@require_role(Role.FACILITATOR)
+def move_contribution(assignment_id: int):
+    assignment = db.get_or_404(ThemeAssignment, assignment_id)
+    source_theme = assignment.theme
+    target = db.get_or_404(Theme, request.form.get("move-target", type=int) or 0)
+    if target.run_id != assignment.run_id:
+        raise DomainError(_("Only themes of the same run can be chosen."))
+    theme_edits.move_contribution(assignment, target, current_user)
+    flash(_("Answer moved to “%(label)s”.", label=target.label))
+    return _back(source_theme or target)
+
+
+@bp.post("/assignments/<int:assignment_id>/off-topic")
+@require_role(Role.FACILITATOR)
+def mark_contribution_off_topic(assignment_id: int):
+    assignment = db.get_or_404(ThemeAssignment, assignment_id)
+    theme = assignment.theme
+    theme_edits.mark_contribution_off_topic(assignment, current_user)
+    flash(_("Answer marked off-topic."))
+    if theme is None:
+        db.session.commit()
+        return redirect(url_for("theme_review.show_run", run_id=assignment.run_id))
+    return _back(theme)
+
+
+@bp.post("/assignments/<int:assignment_id>/pin")
+@require_role(Role.FACILITATOR)
+def pin_quote(assignment_id: int):
+    assignment = db.get_or_404(ThemeAssignment, assignment_id)
+    pinned = request.form.get("pinned") == "1"
+    theme_edits.pin_quote(assignment, pinned, current_user)
+    flash(_("Quote pinned.") if pinned else _("Quote unpinned."))
+    return _back(assignment.theme)
+
+
+@bp.get("/runs/<int:run_id>/themes.csv")
+@require_role(Role.FACILITATOR)
+def export_themes(run_id: int):
+    run = db.get_or_404(AnalysisRun, run_id)
+    assignments = db.session.scalars(
+        select(ThemeAssignment).filter_by(run_id=run.id).order_by(ThemeAssignment.theme_id)
+    ).all()
+    texts = texts_for([a.contribution for a in assignments])
+    themes = {t.id: t for t in run.themes}
+
+    def rows():
+        yield "\ufeff" + csv_line(["theme", "theme_status", "keywords", "contribution", "kind",
+                                   "language", "pinned", "text"])
+        for a in assignments:
+            theme = themes.get(a.theme_id)
+            item = texts.get(a.contribution)
+            yield csv_line([
+                theme.label if theme else ("off-topic" if a.off_topic else "no clear theme"),
+                theme.status.value if theme else "", ", ".join(theme.keywords) if theme else "",
+                a.contribution, item.kind if item else "", item.language if item else "",
+                "yes" if a.pinned else "", item.text if item else "",
+            ])
+
+    return HttpResponse(rows(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="themes-run-{run.id}.csv"'})
+
+
+@bp.get("/runs/<int:run_id>/report")
+@require_role(Role.FACILITATOR)
+def print_report(run_id: int):
+    run = db.get_or_404(AnalysisRun, run_id)
+    themes = [t for t in run.themes if t.status not in (ThemeStatus.MERGED, ThemeStatus.OFF_TOPIC)]
+    quotes = {}
+    for theme in themes:
+        chosen = [a for a in theme.assignments if a.pinned] or [
+            a for a in theme.assignments if a.representative]
+        quotes[theme.id] = chosen[:3]
+    texts = texts_for([a.contribution for chosen in quotes.values() for a in chosen])
+    sizes = {k: len(v) for k, v in theme_runs.members_by_theme(run).items()}
+    return render_template("themes/report.html", run=run, themes=themes, quotes=quotes,
+                           texts=texts, sizes=sizes, communities=theme_community.communities(run),
+                           languages=KNOWN_LANGUAGES)

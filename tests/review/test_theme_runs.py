@@ -1,0 +1,164 @@
+"""Theme runs from the staff screens: queued, worked outside the request, reviewed by a person,
+and a person's edits surviving the next run."""
+
+import pytest
+from sqlalchemy import select
+
+from engage.engagements.models import Engagement, EngagementStatus
+from engage.extensions import db
+from engage.review import runner, theme_edits, theme_runs
+from engage.review.models import AnalysisRun, RunStatus, ThemeAssignment, ThemeStatus
+from engage.surveys import services as survey_services
+from tests.conftest import hidden_fields
+from tests.factories import import_default_survey
+
+TOPICS = {
+    "money": ["Manage money and make a budget {i}", "Saving money, budgets and credit {i}",
+              "Aprender a manejar el dinero y ahorrar {i}"],
+    "kindness": ["Be kind and respectful to others {i}", "Kindness, respect and honesty {i}",
+                 "Ser amables y respetuosos con los demás {i}"],
+    "thinking": ["Think critically and solve problems {i}", "Critical thinking, solving problems {i}",
+                 "Pensar críticamente y resolver problemas {i}"],
+}
+
+
+def add_answers(survey, count_per_phrase=4, start=0):
+    for topic in TOPICS.values():
+        for phrase in topic:
+            for i in range(start, start + count_per_phrase):
+                language = "es" if "ar " in phrase or "Ser " in phrase or "Pensar" in phrase else "en"
+                survey_services.submit_response(
+                    survey, language, {"competencies": ["wellbeing"], "hopes": phrase.format(i=i),
+                                       "role": "parent"},
+                    survey_services.new_submission_token())
+
+
+@pytest.fixture
+def engagement(app):
+    with app.app_context():
+        engagement = Engagement(slug="gp", name={"en": "Graduate profile"},
+                                status=EngagementStatus.OPEN)
+        db.session.add(engagement)
+        survey = import_default_survey()
+        survey.engagement = engagement
+        add_answers(survey)
+        db.session.commit()
+        return engagement.id
+
+
+def run_now(app, engagement_id, **parameters):
+    with app.app_context():
+        engagement = db.session.get(Engagement, engagement_id)
+        run = theme_runs.start_run(engagement, {"seed": 0, "include_forum": True} | parameters,
+                                   actor=None)
+        db.session.commit()
+        assert runner.claim(run.id) and not runner.claim(run.id)  # claimed once only
+        runner.work(run.id, "tfidf")
+        run = db.session.get(AnalysisRun, run.id)
+        assert run.status == RunStatus.DONE, run.message
+        return run.id
+
+
+def test_a_run_groups_every_answer_and_caches_vectors(app, engagement):
+    run_id = run_now(app, engagement)
+    with app.app_context():
+        run = db.session.get(AnalysisRun, run_id)
+        assignments = db.session.scalars(select(ThemeAssignment).filter_by(run_id=run_id)).all()
+        assert len(assignments) == 36 == run.metrics["contributions"]
+        assert len(run.themes) >= 2 and run.encoder == "tfidf"
+        from engage.review.models import ContributionVector
+
+        assert db.session.query(ContributionVector).count() == 36
+
+
+def test_edits_survive_the_next_run(app, engagement):
+    first = run_now(app, engagement, n_themes=3)
+    with app.app_context():
+        run = db.session.get(AnalysisRun, first)
+        themes = sorted(run.themes, key=lambda t: -len(t.assignments))
+        keep, merged_away = themes[0], themes[1]
+        theme_edits.rename_theme(keep, "Life skills", None, actor=None)
+        theme_edits.rename_theme(keep, "Habilidades para la vida", "es", actor=None)
+        theme_edits.merge_themes(keep, [merged_away], actor=None)
+        members = sorted(keep.assignments, key=lambda a: a.contribution)
+        pinned, moved_off = members[0], members[1]
+        theme_edits.pin_quote(pinned, True, actor=None)
+        theme_edits.mark_contribution_off_topic(moved_off, actor=None)
+        db.session.commit()
+        key, pinned_ref, off_ref = keep.key, pinned.contribution, moved_off.contribution
+        survey = survey_services.find_open_survey("graduate-profile")
+        add_answers(survey, count_per_phrase=2, start=100)  # new answers arrive
+        db.session.commit()
+    second = run_now(app, engagement, n_themes=3)
+    with app.app_context():
+        run = db.session.get(AnalysisRun, second)
+        again = next(t for t in run.themes if t.key == key)
+        assert again.label == "Life skills" and again.translations == {
+            "es": "Habilidades para la vida"}
+        assert again.edited and again.engine_label  # what the engine had said is kept
+        assignments = {a.contribution: a for a in db.session.scalars(
+            select(ThemeAssignment).filter_by(run_id=second))}
+        assert assignments[pinned_ref].pinned and assignments[pinned_ref].theme_id == again.id
+        assert assignments[off_ref].off_topic and assignments[off_ref].theme_id is None
+        assert len(assignments) == 54
+        assert run.comparison["previous_run"] == first
+        assert "Life skills" in run.comparison["kept"] + run.comparison["grown"]
+
+
+def test_split_by_hand_and_by_engine(app, engagement):
+    run_id = run_now(app, engagement, n_themes=2)
+    with app.app_context():
+        run = db.session.get(AnalysisRun, run_id)
+        theme = max(run.themes, key=lambda t: len(t.assignments))
+        size = len(theme.assignments)
+        chosen = [a.contribution for a in theme.assignments[:3]]
+        new = theme_edits.split_theme(theme, chosen, "Split off", actor=None)
+        assert {a.contribution for a in new.assignments} == set(chosen)
+        assert len(theme.assignments) == size - 3
+        engine_part = theme_edits.split_theme_by_engine(theme, actor=None, encoder_name="tfidf")
+        assert 0 < len(engine_part.assignments) < size - 3
+        db.session.commit()
+
+
+def test_staff_start_a_run_and_review_it_in_the_browserless_flow(app, client, sign_in, engagement):
+    sign_in("facilitator")
+    page = client.get("/staff/themes/")
+    data = hidden_fields(page.get_data(as_text=True))
+    response = client.post("/staff/themes/", data=data | {"include_forum": "y"})
+    assert response.status_code == 302
+    progress = client.get(response.location).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in progress  # queued for the worker: the page refreshes itself
+    with app.app_context():
+        assert runner.work_forever("tfidf", once=True) == 1
+        run = db.session.scalars(select(AnalysisRun)).one()
+        theme_id = run.themes[0].id
+    run_page = client.get(response.location).get_data(as_text=True)
+    assert "Themes" in run_page and f"/staff/themes/themes/{theme_id}" in run_page
+    assert client.get(f"/staff/themes/themes/{theme_id}").status_code == 200
+    export = client.get(f"/staff/themes/runs/{run.id}/themes.csv")
+    assert export.status_code == 200 and export.get_data(as_text=True).startswith("\ufeff")
+    assert client.get(f"/staff/themes/runs/{run.id}/report").status_code == 200
+    data = hidden_fields(client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True))
+    client.post(f"/staff/themes/themes/{theme_id}/rename",
+                data=data | {"rename-label": "<b>Money</b> matters", "rename-language": ""})
+    html = client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True)
+    assert "&lt;b&gt;Money&lt;/b&gt; matters" in html and "<b>Money</b>" not in html
+
+
+def test_a_failed_run_says_so(app, engagement):
+    with app.app_context():
+        engagement_row = db.session.get(Engagement, engagement)
+        run = theme_runs.start_run(engagement_row, {"seed": 0}, actor=None)
+        db.session.commit()
+        runner.claim(run.id)
+        runner.work(run.id, "no-such-encoder")
+        run = db.session.get(AnalysisRun, run.id)
+        assert run.status == RunStatus.FAILED and "no-such-encoder" in run.message
+
+
+def test_theme_status_names(app, engagement):
+    run_id = run_now(app, engagement)
+    with app.app_context():
+        theme = db.session.get(AnalysisRun, run_id).themes[0]
+        theme_edits.accept_theme(theme, actor=None)
+        assert theme.status == ThemeStatus.ACCEPTED
