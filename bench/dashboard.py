@@ -39,38 +39,73 @@ def seed(app, n_responses: int) -> int:
         db.create_all()
         engagement = Engagement(slug="bench", name={"en": "Bench"}, status=EngagementStatus.OPEN)
         db.session.add(engagement)
-        import_surveys([load_survey_file(
-            Path(__file__).resolve().parents[1] / "surveys" / "graduate-profile.toml",
-            KNOWN_LANGUAGES)], engagement=engagement)
+        import_surveys(
+            [
+                load_survey_file(
+                    Path(__file__).resolve().parents[1] / "surveys" / "graduate-profile.toml",
+                    KNOWN_LANGUAGES,
+                )
+            ],
+            engagement=engagement,
+        )
         survey = find_open_survey("graduate-profile")
         questions = {q.key: q for q in survey.questions}
-        set_targets(engagement, {
-            TargetDimension.LANGUAGE: {code: rng.randint(300, 9000) for code in KNOWN_LANGUAGES},
-            TargetDimension.SCHOOL: {"westview-high": 4000, "eastside-high": 3500},
-        }, actor=None)
+        set_targets(
+            engagement,
+            {
+                TargetDimension.LANGUAGE: {
+                    code: rng.randint(300, 9000) for code in KNOWN_LANGUAGES
+                },
+                TargetDimension.SCHOOL: {"westview-high": 4000, "eastside-high": 3500},
+            },
+            actor=None,
+        )
         create_user("bench@district.org", "bench password 123", "facilitator")
         db.session.commit()
         languages = list(KNOWN_LANGUAGES)
         roles = ["parent", "student", "staff", "community", None]
-        schools = ["lincoln-elementary", "riverside-elementary", "jefferson-middle",
-                   "westview-high", "eastside-high", None]
+        schools = [
+            "lincoln-elementary",
+            "riverside-elementary",
+            "jefferson-middle",
+            "westview-high",
+            "eastside-high",
+            None,
+        ]
         start = datetime.now(UTC) - timedelta(days=60)
         batch = 5000
         for offset in range(0, n_responses, batch):
-            rows = [{
-                "survey_id": survey.id, "language": rng.choice(languages),
-                "submitted_at": start + timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
-                "source": "web", "receipt_code": f"B{offset + i:09d}",
-                "submission_token": f"{offset + i:032x}", "role": rng.choice(roles),
-                "school": rng.choice(schools), "home_language": None,
-            } for i in range(min(batch, n_responses - offset))]
+            rows = [
+                {
+                    "survey_id": survey.id,
+                    "language": rng.choice(languages),
+                    "submitted_at": start + timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+                    "source": "web",
+                    "receipt_code": f"B{offset + i:09d}",
+                    "submission_token": f"{offset + i:032x}",
+                    "role": rng.choice(roles),
+                    "school": rng.choice(schools),
+                    "home_language": None,
+                }
+                for i in range(min(batch, n_responses - offset))
+            ]
             db.session.execute(Response.__table__.insert(), rows)
-            first_id = db.session.scalar(db.select(db.func.min(Response.id)).where(
-                Response.receipt_code == rows[0]["receipt_code"]))
-            db.session.execute(Answer.__table__.insert(), [{
-                "response_id": first_id + i, "question_id": questions["hopes"].id,
-                "text": "Think for themselves and manage money",
-            } for i in range(len(rows))])
+            first_id = db.session.scalar(
+                db.select(db.func.min(Response.id)).where(
+                    Response.receipt_code == rows[0]["receipt_code"]
+                )
+            )
+            db.session.execute(
+                Answer.__table__.insert(),
+                [
+                    {
+                        "response_id": first_id + i,
+                        "question_id": questions["hopes"].id,
+                        "text": "Think for themselves and manage money",
+                    }
+                    for i in range(len(rows))
+                ],
+            )
             db.session.commit()
         return engagement.id
 
@@ -92,21 +127,33 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="engage-bench-")
     uri = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite"
-    app = create_app(TestConfig, {"INSTANCE_PATH": folder, "SQLALCHEMY_DATABASE_URI": uri,
-                                  "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        TestConfig,
+        {
+            "INSTANCE_PATH": folder,
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        },
+    )
     began = time.perf_counter()
     engagement_id = seed(app, args.responses)
-    print(f"seeded {args.responses:,} responses in {time.perf_counter() - began:.1f} s "
-          f"({uri.split(':')[0]})")
+    print(
+        f"seeded {args.responses:,} responses in {time.perf_counter() - began:.1f} s "
+        f"({uri.split(':')[0]})"
+    )
     client = app.test_client()
-    client.post("/staff/sign-in", data={"email": "bench@district.org",
-                                         "password": "bench password 123"})
+    client.post(
+        "/staff/sign-in", data={"email": "bench@district.org", "password": "bench password 123"}
+    )
     dashboard = timed(client, f"/staff/review/engagements/{engagement_id}", args.repeat)
     baseline = timed(client, "/en/", args.repeat)
     print(f"{'page':<28}{'median ms':>12}{'worst ms':>12}")
     for name, times in (("dashboard", dashboard), ("landing page (baseline)", baseline)):
         print(f"{name:<28}{statistics.median(times) * 1000:>12.1f}{max(times) * 1000:>12.1f}")
-    print(f"dashboard / baseline: {statistics.median(dashboard) / statistics.median(baseline):.1f}x")
+    print(
+        f"dashboard / baseline: {statistics.median(dashboard) / statistics.median(baseline):.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,14 @@ def main():
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, import_surveys_command, create_user_command, demo, translate,
-                    themes_command):
+    for command in (
+        init_db,
+        import_surveys_command,
+        create_user_command,
+        demo,
+        translate,
+        themes_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -194,8 +200,12 @@ def themes_run(engagement_slug, n_themes):
     engagement = _engagement(engagement_slug) if engagement_slug else current_engagement()
     if engagement is None:
         raise click.ClickException("No engagement yet: run `engage demo` or import surveys.")
-    parameters = {"n_themes": n_themes, "seed": 0, "include_forum": True,
-                  "working_language": engagement.default_language}
+    parameters = {
+        "n_themes": n_themes,
+        "seed": 0,
+        "include_forum": True,
+        "working_language": engagement.default_language,
+    }
     run = theme_runs.start_run(engagement, parameters, actor=None)
     db.session.commit()
     runner.claim(run.id)

@@ -83,14 +83,16 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
         flagged = bool(target) and actual < target * UNDER_HEARD_RATIO
         if flagged:
             under_heard.append(group)
-        rows.append(GroupRow(
-            group=group,
-            label=labels.get(group, group),
-            count=shown[group],
-            share=actual if is_shown(shown[group]) else None,
-            target_share=target,
-            under_heard=flagged,
-        ))
+        rows.append(
+            GroupRow(
+                group=group,
+                label=labels.get(group, group),
+                count=shown[group],
+                share=actual if is_shown(shown[group]) else None,
+                target_share=target,
+                under_heard=flagged,
+            )
+        )
     return Breakdown(
         dimension=dimension,
         rows=rows,
@@ -127,9 +129,9 @@ def option_labels(engagement: Engagement, maps_to: str, language, localized) -> 
     """Readable names of a mapped question's options (role, school), in the reader's language."""
     labels: dict[str, str] = {}
     questions = db.session.scalars(
-        select(Question).join(Survey).where(
-            Survey.engagement_id == engagement.id, Question.maps_to == maps_to
-        )
+        select(Question)
+        .join(Survey)
+        .where(Survey.engagement_id == engagement.id, Question.maps_to == maps_to)
     )
     for question in questions:
         for option in question.options:
@@ -150,14 +152,19 @@ def participation(engagement: Engagement, language, localized) -> dict:
     return {
         "weeks": responses_by_week(engagement),
         "language": response_breakdown(
-            engagement, Response.language, language_labels,
+            engagement,
+            Response.language,
+            language_labels,
             target_shares(engagement, TargetDimension.LANGUAGE),
         ),
         "role": response_breakdown(
             engagement, Response.role, option_labels(engagement, "role", language, localized)
         ),
         "school": response_breakdown(
-            engagement, Response.school, school_labels,
-            target_shares(engagement, TargetDimension.SCHOOL), unanswered_values=("none",),
+            engagement,
+            Response.school,
+            school_labels,
+            target_shares(engagement, TargetDimension.SCHOOL),
+            unanswered_values=("none",),
         ),
     }

@@ -65,12 +65,16 @@ def responses_csv(survey_id: int, language, localized) -> Iterator[str]:
             if question.kind == QuestionKind.OPEN:
                 cells.append("\n".join(a.text or "" for a in answers))
             elif question.kind == QuestionKind.RANK:
-                cells.append("; ".join(
-                    f"{a.rank}. {labels[question.id].get(a.option_value, a.option_value)}"
-                    for a in answers
-                ))
+                cells.append(
+                    "; ".join(
+                        f"{a.rank}. {labels[question.id].get(a.option_value, a.option_value)}"
+                        for a in answers
+                    )
+                )
             else:
-                cells.append("; ".join(
-                    labels[question.id].get(a.option_value, a.option_value) for a in answers
-                ))
+                cells.append(
+                    "; ".join(
+                        labels[question.id].get(a.option_value, a.option_value) for a in answers
+                    )
+                )
         yield csv_line(cells)

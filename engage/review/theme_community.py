@@ -41,12 +41,14 @@ def raw_counts(run: AnalysisRun, column) -> dict[int, dict[str, int]]:
     )
     rows = list(answer_rows)
     if column is Response.language:
-        rows += list(db.session.execute(
-            select(ThemeAssignment.theme_id, Post.language, func.count(ThemeAssignment.id))
-            .join(Post, Post.id == ThemeAssignment.post_id)
-            .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_not(None))
-            .group_by(ThemeAssignment.theme_id, Post.language)
-        ))
+        rows += list(
+            db.session.execute(
+                select(ThemeAssignment.theme_id, Post.language, func.count(ThemeAssignment.id))
+                .join(Post, Post.id == ThemeAssignment.post_id)
+                .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_not(None))
+                .group_by(ThemeAssignment.theme_id, Post.language)
+            )
+        )
     for theme_id, group, count in rows:
         bucket = counts.setdefault(theme_id, {})
         bucket[group or ""] = bucket.get(group or "", 0) + count

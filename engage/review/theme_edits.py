@@ -33,8 +33,17 @@ def rename_theme(theme: Theme, label: str, language: str | None, actor) -> Theme
     else:
         theme.label = label
     theme.edited = True
-    record_event(actor, "theme.renamed", theme, {
-        "from": before, "to": label, "language": language or "", "engine_label": theme.engine_label})
+    record_event(
+        actor,
+        "theme.renamed",
+        theme,
+        {
+            "from": before,
+            "to": label,
+            "language": language or "",
+            "engine_label": theme.engine_label,
+        },
+    )
     return theme
 
 
@@ -66,8 +75,12 @@ def merge_themes(target: Theme, others: list[Theme], actor) -> Theme:
             assignment.theme, assignment.source = target, "person"
         theme.status, theme.merged_into_id = ThemeStatus.MERGED, target.id
     target.edited = True
-    record_event(actor, "theme.merged", target, {
-        "merged": [t.label for t in others], "engine_labels": [t.engine_label for t in others]})
+    record_event(
+        actor,
+        "theme.merged",
+        target,
+        {"merged": [t.label for t in others], "engine_labels": [t.engine_label for t in others]},
+    )
     return target
 
 
@@ -79,9 +92,16 @@ def split_theme(theme: Theme, contributions: list[str], label: str, actor) -> Th
         raise DomainError(_l("Choose some, but not all, of the theme's answers to split off."))
     label = " ".join((label or "").split())[:200] or theme.label
     new = Theme(
-        run_id=theme.run_id, key=uuid.uuid4().hex, position=theme.position, label=label,
-        engine_label="", keywords=[], edited=True, status=ThemeStatus.CANDIDATE,
-        centroid=None, threshold=None,
+        run_id=theme.run_id,
+        key=uuid.uuid4().hex,
+        position=theme.position,
+        label=label,
+        engine_label="",
+        keywords=[],
+        edited=True,
+        status=ThemeStatus.CANDIDATE,
+        centroid=None,
+        threshold=None,
     )
     db.session.add(new)
     for assignment in chosen:
@@ -90,8 +110,12 @@ def split_theme(theme: Theme, contributions: list[str], label: str, actor) -> Th
     db.session.flush()
     _centre_of(new)
     _centre_of(theme)
-    record_event(actor, "theme.split", theme, {
-        "new_theme": label, "moved": len(chosen), "engine_label": theme.engine_label})
+    record_event(
+        actor,
+        "theme.split",
+        theme,
+        {"new_theme": label, "moved": len(chosen), "engine_label": theme.engine_label},
+    )
     return new
 
 
@@ -109,14 +133,17 @@ def split_theme_by_engine(theme: Theme, actor, encoder_name: str) -> Theme:
     vectors = cached_vectors(sources, encoder)
     result = engine.discover(
         [engine.Contribution(s.ref, s.text, s.language) for s in sources],
-        n_themes=2, encoder=encoder, vectors=vectors,
+        n_themes=2,
+        encoder=encoder,
+        vectors=vectors,
     )
     parts = sorted(result.themes, key=lambda t: -t.size)
     if len(parts) < 2:
         raise DomainError(_l("The engine found no clear way to split this theme."))
     second = set(parts[1].member_ids)
-    return split_theme(theme, [a.contribution for a in members if a.contribution in second],
-                       parts[1].label, actor)
+    return split_theme(
+        theme, [a.contribution for a in members if a.contribution in second], parts[1].label, actor
+    )
 
 
 def move_contribution(assignment: ThemeAssignment, target: Theme, actor) -> ThemeAssignment:
@@ -124,23 +151,38 @@ def move_contribution(assignment: ThemeAssignment, target: Theme, actor) -> Them
     engine_key = assignment.theme.key if assignment.theme else None
     assignment.theme, assignment.off_topic, assignment.source = target, False, "person"
     target.edited = True
-    _decide(target.run.engagement_id, assignment.contribution, DecisionKind.MOVE, target.key,
-            engine_key, actor)
+    _decide(
+        target.run.engagement_id,
+        assignment.contribution,
+        DecisionKind.MOVE,
+        target.key,
+        engine_key,
+        actor,
+    )
     _forget(target.run.engagement_id, assignment.contribution, DecisionKind.OFF_TOPIC)
-    record_event(actor, "theme.answer_moved", target, {
-        "contribution": assignment.contribution, "from_theme": engine_key or ""})
+    record_event(
+        actor,
+        "theme.answer_moved",
+        target,
+        {"contribution": assignment.contribution, "from_theme": engine_key or ""},
+    )
     return assignment
 
 
 def mark_contribution_off_topic(assignment: ThemeAssignment, actor) -> ThemeAssignment:
-    engagement_id = assignment.theme.run.engagement_id if assignment.theme else _engagement_of(
-        assignment)
+    engagement_id = (
+        assignment.theme.run.engagement_id if assignment.theme else _engagement_of(assignment)
+    )
     engine_key = assignment.theme.key if assignment.theme else None
     assignment.theme, assignment.off_topic, assignment.source = None, True, "person"
     _decide(engagement_id, assignment.contribution, DecisionKind.OFF_TOPIC, None, engine_key, actor)
     _forget(engagement_id, assignment.contribution, DecisionKind.MOVE)
-    record_event(actor, "theme.answer_off_topic", assignment, {
-        "contribution": assignment.contribution, "from_theme": engine_key or ""})
+    record_event(
+        actor,
+        "theme.answer_off_topic",
+        assignment,
+        {"contribution": assignment.contribution, "from_theme": engine_key or ""},
+    )
     return assignment
 
 
@@ -150,18 +192,31 @@ def pin_quote(assignment: ThemeAssignment, pinned: bool, actor) -> ThemeAssignme
     assignment.pinned = pinned
     engagement_id = assignment.theme.run.engagement_id
     if pinned:
-        _decide(engagement_id, assignment.contribution, DecisionKind.PIN, assignment.theme.key,
-                None, actor)
+        _decide(
+            engagement_id,
+            assignment.contribution,
+            DecisionKind.PIN,
+            assignment.theme.key,
+            None,
+            actor,
+        )
     else:
         _forget(engagement_id, assignment.contribution, DecisionKind.PIN)
-    record_event(actor, "theme.quote_pinned" if pinned else "theme.quote_unpinned",
-                 assignment.theme, {"contribution": assignment.contribution})
+    record_event(
+        actor,
+        "theme.quote_pinned" if pinned else "theme.quote_unpinned",
+        assignment.theme,
+        {"contribution": assignment.contribution},
+    )
     return assignment
 
 
 def _decide(engagement_id, contribution, kind, theme_key, engine_key, actor) -> None:
-    decision = db.session.scalar(select(ThemeDecision).filter_by(
-        engagement_id=engagement_id, contribution=contribution, kind=kind))
+    decision = db.session.scalar(
+        select(ThemeDecision).filter_by(
+            engagement_id=engagement_id, contribution=contribution, kind=kind
+        )
+    )
     if decision is None:
         decision = ThemeDecision(engagement_id=engagement_id, contribution=contribution, kind=kind)
         db.session.add(decision)
@@ -170,8 +225,11 @@ def _decide(engagement_id, contribution, kind, theme_key, engine_key, actor) -> 
 
 
 def _forget(engagement_id, contribution, kind) -> None:
-    decision = db.session.scalar(select(ThemeDecision).filter_by(
-        engagement_id=engagement_id, contribution=contribution, kind=kind))
+    decision = db.session.scalar(
+        select(ThemeDecision).filter_by(
+            engagement_id=engagement_id, contribution=contribution, kind=kind
+        )
+    )
     if decision is not None:
         db.session.delete(decision)
 

@@ -23,8 +23,9 @@ class StartRunForm(FlaskForm):
 
 
 class RenameForm(FlaskForm):
-    label = StringField(_l("Name"), validators=[InputRequired(_l("A theme needs a name.")),
-                                                 Length(max=200)])
+    label = StringField(
+        _l("Name"), validators=[InputRequired(_l("A theme needs a name.")), Length(max=200)]
+    )
     language = SelectField(_l("Language of this name"), validate_choice=True)
 
 

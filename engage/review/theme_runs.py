@@ -147,10 +147,17 @@ def kept_themes(previous: AnalysisRun | None):
         if theme.status == ThemeStatus.MERGED:
             continue
         members = [a.contribution for a in theme.assignments if not a.off_topic]
-        kept.append(engine.Theme(
-            label=theme.label, keywords=list(theme.keywords), member_ids=members, key=theme.key,
-            status=engine.model.KEPT, centroid=theme.centroid, threshold=theme.threshold,
-        ))
+        kept.append(
+            engine.Theme(
+                label=theme.label,
+                keywords=list(theme.keywords),
+                member_ids=members,
+                key=theme.key,
+                status=engine.model.KEPT,
+                centroid=theme.centroid,
+                threshold=theme.threshold,
+            )
+        )
         originals[theme.key] = theme
     return kept, originals
 
@@ -170,8 +177,12 @@ def execute_run(run: AnalysisRun, encoder_name: str, report: Callable[[int, str]
     report(55, "finding themes")
     contributions = [engine.Contribution(s.ref, s.text, s.language) for s in sources]
     result = engine.discover(
-        contributions, n_themes=parameters.get("n_themes"), seed=parameters.get("seed", 0),
-        encoder=encoder, vectors=matrix, keep=keep,
+        contributions,
+        n_themes=parameters.get("n_themes"),
+        seed=parameters.get("seed", 0),
+        encoder=encoder,
+        vectors=matrix,
+        keep=keep,
         working_language=parameters.get("working_language", "en"),
     )
     report(85, "saving themes")
@@ -190,9 +201,14 @@ def _store_result(run, result, originals, by_ref) -> dict[str, Theme]:
     for position, found in enumerate(result.themes):
         original = originals.get(found.key)
         theme = Theme(
-            run=run, key=found.key, position=position, label=found.label[:200],
+            run=run,
+            key=found.key,
+            position=position,
+            label=found.label[:200],
             engine_label=(original.engine_label if original else found.label)[:200],
-            keywords=list(found.keywords), centroid=found.centroid, threshold=found.threshold,
+            keywords=list(found.keywords),
+            centroid=found.centroid,
+            threshold=found.threshold,
         )
         if original is not None:
             theme.label, theme.translations = original.label, dict(original.translations)
@@ -206,11 +222,19 @@ def _store_result(run, result, originals, by_ref) -> dict[str, Theme]:
     for ref, index in result.assignment.items():
         source = by_ref[ref]
         theme = themes[index] if index is not None else None
-        rows.append({
-            "run_id": run.id, "theme_id": theme.id if theme else None, "contribution": ref,
-            "answer_id": source.answer_id, "post_id": source.post_id, "source": "engine",
-            "representative": ref in representatives, "off_topic": False, "pinned": False,
-        })
+        rows.append(
+            {
+                "run_id": run.id,
+                "theme_id": theme.id if theme else None,
+                "contribution": ref,
+                "answer_id": source.answer_id,
+                "post_id": source.post_id,
+                "source": "engine",
+                "representative": ref in representatives,
+                "off_topic": False,
+                "pinned": False,
+            }
+        )
     if rows:
         db.session.execute(ThemeAssignment.__table__.insert(), rows)
     db.session.expire(run, ["themes"])

@@ -25,8 +25,9 @@ bp = Blueprint("theme_review", __name__)
 def _start_form(engagement: Engagement) -> StartRunForm:
     form = StartRunForm()
     questions = theme_runs.open_questions(engagement.id)
-    form.questions.choices = [(q.id, q.text.get(engagement.default_language) or q.key)
-                              for q in questions]
+    form.questions.choices = [
+        (q.id, q.text.get(engagement.default_language) or q.key) for q in questions
+    ]
     form.languages.choices = [(lang.code, lang.name) for lang in offered_languages()]
     if request.method == "GET":
         form.questions.data = [q.id for q in questions]
@@ -73,8 +74,13 @@ def show_run(run_id: int):
         )
     )
     return render_template(
-        "themes/run.html", run=run, themes=themes, sizes={k: len(v) for k, v in sizes.items()},
-        communities=theme_community.communities(run), unclear=unclear, languages=KNOWN_LANGUAGES,
+        "themes/run.html",
+        run=run,
+        themes=themes,
+        sizes={k: len(v) for k, v in sizes.items()},
+        communities=theme_community.communities(run),
+        unclear=unclear,
+        languages=KNOWN_LANGUAGES,
     )
 
 
@@ -85,9 +91,13 @@ def show_theme(theme_id: int):
     forms = _theme_forms(theme)
     members = sorted(theme.assignments, key=lambda a: (not a.pinned, not a.representative, a.id))
     return render_template(
-        "themes/theme.html", theme=theme, members=members, texts=texts_for(
-            [a.contribution for a in members]), community=theme_community.communities(
-            theme.run).get(theme.id), languages=KNOWN_LANGUAGES, **forms,
+        "themes/theme.html",
+        theme=theme,
+        members=members,
+        texts=texts_for([a.contribution for a in members]),
+        community=theme_community.communities(theme.run).get(theme.id),
+        languages=KNOWN_LANGUAGES,
+        **forms,
     )
 
 
@@ -95,7 +105,8 @@ def _theme_forms(theme: Theme) -> dict:
     others = [t for t in theme.run.themes if t.id != theme.id and t.status != ThemeStatus.MERGED]
     rename = RenameForm(prefix="rename", label=theme.label)
     rename.language.choices = [("", _("Working language"))] + [
-        (lang.code, lang.name) for lang in offered_languages()]
+        (lang.code, lang.name) for lang in offered_languages()
+    ]
     merge = MergeForm(prefix="merge")
     merge.others.choices = [(t.id, t.label) for t in others]
     split = SplitForm(prefix="split")
@@ -158,7 +169,8 @@ def split_theme(theme_id: int):
     theme = db.get_or_404(Theme, theme_id)
     if "engine" in request.form:
         new = theme_edits.split_theme_by_engine(
-            theme, current_user, current_app.config["THEME_ENCODER"])
+            theme, current_user, current_app.config["THEME_ENCODER"]
+        )
     else:
         form = _theme_forms(theme)["split_form"]
         form.validate_on_submit()
@@ -215,20 +227,39 @@ def export_themes(run_id: int):
     themes = {t.id: t for t in run.themes}
 
     def rows():
-        yield "\ufeff" + csv_line(["theme", "theme_status", "keywords", "contribution", "kind",
-                                   "language", "pinned", "text"])
+        yield "\ufeff" + csv_line(
+            [
+                "theme",
+                "theme_status",
+                "keywords",
+                "contribution",
+                "kind",
+                "language",
+                "pinned",
+                "text",
+            ]
+        )
         for a in assignments:
             theme = themes.get(a.theme_id)
             item = texts.get(a.contribution)
-            yield csv_line([
-                theme.label if theme else ("off-topic" if a.off_topic else "no clear theme"),
-                theme.status.value if theme else "", ", ".join(theme.keywords) if theme else "",
-                a.contribution, item.kind if item else "", item.language if item else "",
-                "yes" if a.pinned else "", item.text if item else "",
-            ])
+            yield csv_line(
+                [
+                    theme.label if theme else ("off-topic" if a.off_topic else "no clear theme"),
+                    theme.status.value if theme else "",
+                    ", ".join(theme.keywords) if theme else "",
+                    a.contribution,
+                    item.kind if item else "",
+                    item.language if item else "",
+                    "yes" if a.pinned else "",
+                    item.text if item else "",
+                ]
+            )
 
-    return HttpResponse(rows(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="themes-run-{run.id}.csv"'})
+    return HttpResponse(
+        rows(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="themes-run-{run.id}.csv"'},
+    )
 
 
 @bp.get("/runs/<int:run_id>/report")
@@ -239,10 +270,18 @@ def print_report(run_id: int):
     quotes = {}
     for theme in themes:
         chosen = [a for a in theme.assignments if a.pinned] or [
-            a for a in theme.assignments if a.representative]
+            a for a in theme.assignments if a.representative
+        ]
         quotes[theme.id] = chosen[:3]
     texts = texts_for([a.contribution for chosen in quotes.values() for a in chosen])
     sizes = {k: len(v) for k, v in theme_runs.members_by_theme(run).items()}
-    return render_template("themes/report.html", run=run, themes=themes, quotes=quotes,
-                           texts=texts, sizes=sizes, communities=theme_community.communities(run),
-                           languages=KNOWN_LANGUAGES)
+    return render_template(
+        "themes/report.html",
+        run=run,
+        themes=themes,
+        quotes=quotes,
+        texts=texts,
+        sizes=sizes,
+        communities=theme_community.communities(run),
+        languages=KNOWN_LANGUAGES,
+    )

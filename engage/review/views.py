@@ -31,6 +31,7 @@ from .forms import EnteredResponseForm, TargetsForm
 
 bp = Blueprint("review", __name__)
 
+
 @bp.get("/responses")
 @require_role(Role.FACILITATOR)
 def list_responses():
@@ -127,7 +128,9 @@ def enter_response(survey_id: int):
     survey = db.get_or_404(Survey, survey_id)
     language = select_language()
     form = build_survey_form(
-        survey, language, request.form if request.method == "POST" else None,
+        survey,
+        language,
+        request.form if request.method == "POST" else None,
         base=EnteredResponseForm,
     )
     form.answered_in.choices = [
@@ -141,7 +144,10 @@ def enter_response(survey_id: int):
         response = survey_services.response_for_token(token)
         if response is None:
             response = survey_services.submit_response(
-                survey, form.answered_in.data, cleaned_answers(survey, form), token,
+                survey,
+                form.answered_in.data,
+                cleaned_answers(survey, form),
+                token,
                 source=ResponseSource(form.source.data),
             )
             record_event(current_user, "response.entered", response, {"source": form.source.data})

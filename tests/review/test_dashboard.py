@@ -21,8 +21,9 @@ from tests.factories import import_default_survey
 def engagement(app):
     """An engagement whose groups are deliberately tiny in places."""
     with app.app_context():
-        engagement = Engagement(slug="gp", name={"en": "Graduate profile"},
-                                status=EngagementStatus.OPEN)
+        engagement = Engagement(
+            slug="gp", name={"en": "Graduate profile"}, status=EngagementStatus.OPEN
+        )
         db.session.add(engagement)
         survey = import_default_survey()
         survey.engagement = engagement
@@ -30,7 +31,8 @@ def engagement(app):
         groups += [("so", "staff", "lincoln-elementary")] * 3 + [("hmn", "community", None)] * 5
         for language, role, school in groups:
             survey_services.submit_response(
-                survey, language,
+                survey,
+                language,
                 {"competencies": ["wellbeing"], "role": role, "school": school},
                 survey_services.new_submission_token(),
             )
@@ -43,7 +45,7 @@ SMALL_NUMBER = re.compile(r">\s*([1-4])\s*<")
 
 def visible_small_counts(html: str) -> list[str]:
     """Numbers 1-4 standing alone in a table cell or chart label."""
-    body = html.split('<main', 1)[1]
+    body = html.split("<main", 1)[1]
     return SMALL_NUMBER.findall(body)
 
 
@@ -64,8 +66,14 @@ def test_targets_flag_under_heard_groups(client, sign_in, engagement):
     sign_in("facilitator")
     url = f"/staff/review/engagements/{engagement_id}/targets"
     data = hidden_fields(client.get(url).get_data(as_text=True))
-    response = client.post(url, data=data | {
-        "csv_text": "dimension,group,enrolled\nlanguage,en,500\nlanguage,es,400\nlanguage,so,100\n"})
+    response = client.post(
+        url,
+        data=data
+        | {
+            "csv_text": "dimension,group,enrolled\n"
+            "language,en,500\nlanguage,es,400\nlanguage,so,100\n"
+        },
+    )
     assert response.status_code == 302
     html = client.get(f"/staff/review/engagements/{engagement_id}").get_data(as_text=True)
     under = html.split("Under-heard while there is still time")[1].split("</ul>")[0]
@@ -86,10 +94,13 @@ def test_a_broken_targets_file_names_the_line_and_keeps_the_text(client, sign_in
 
 
 def test_parse_targets_csv_reads_counts_per_dimension():
-    targets = parse_targets_csv("\ufeffdimension,group,enrolled\nlanguage,es,\"4,200\"\n"
-                                "school,westview-high,1350\n")
+    targets = parse_targets_csv(
+        '\ufeffdimension,group,enrolled\nlanguage,es,"4,200"\nschool,westview-high,1350\n'
+    )
     assert {str(k): v for k, v in targets.items()} == {
-        "language": {"es": 4200}, "school": {"westview-high": 1350}}
+        "language": {"es": 4200},
+        "school": {"westview-high": 1350},
+    }
     with pytest.raises(TargetsFileError):
         parse_targets_csv("group,enrolled\nes,4\n")
 
@@ -99,8 +110,12 @@ def test_staff_enter_answers_collected_on_paper(app, client, sign_in, engagement
     sign_in("facilitator")
     url = f"/staff/review/surveys/{survey_id}/enter"
     data = hidden_fields(client.get(url).get_data(as_text=True))
-    answers = data | {"source": "paper", "answered_in": "so", "q_competencies": "wellbeing",
-                      "q_hopes": "Waxaan rabaa in ay wax bartaan."}
+    answers = data | {
+        "source": "paper",
+        "answered_in": "so",
+        "q_competencies": "wellbeing",
+        "q_hopes": "Waxaan rabaa in ay wax bartaan.",
+    }
     assert client.post(url, data=answers).status_code == 302
     assert client.post(url, data=answers).status_code == 302  # a double submit stores one
     with app.app_context():
@@ -115,9 +130,14 @@ def test_responses_export_is_excel_ready_and_neutralises_formulas(app, client, s
     with app.app_context():
         survey = db.session.get(Survey, survey_id)
         survey_services.submit_response(
-            survey, "en", {"competencies": ["wellbeing", "languages"],
-                           "hopes": '=HYPERLINK("http://evil.example","x")'},
-            survey_services.new_submission_token())
+            survey,
+            "en",
+            {
+                "competencies": ["wellbeing", "languages"],
+                "hopes": '=HYPERLINK("http://evil.example","x")',
+            },
+            survey_services.new_submission_token(),
+        )
         db.session.commit()
     sign_in("facilitator")
     response = client.get(f"/staff/review/surveys/{survey_id}/responses.csv")
@@ -126,6 +146,8 @@ def test_responses_export_is_excel_ready_and_neutralises_formulas(app, client, s
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert len(rows) == 1 + 56
     hopes_column = next(i for i, name in enumerate(rows[0]) if name.startswith("hopes:"))
-    assert rows[-1][hopes_column] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
-    assert "Taking care of their health and wellbeing" in rows[-1][rows[0].index(
-        next(n for n in rows[0] if n.startswith("competencies:")))]
+    assert rows[-1][hopes_column] == '\'=HYPERLINK("http://evil.example","x")'
+    assert (
+        "Taking care of their health and wellbeing"
+        in rows[-1][rows[0].index(next(n for n in rows[0] if n.startswith("competencies:")))]
+    )

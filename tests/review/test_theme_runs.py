@@ -13,12 +13,21 @@ from tests.conftest import hidden_fields
 from tests.factories import import_default_survey
 
 TOPICS = {
-    "money": ["Manage money and make a budget {i}", "Saving money, budgets and credit {i}",
-              "Aprender a manejar el dinero y ahorrar {i}"],
-    "kindness": ["Be kind and respectful to others {i}", "Kindness, respect and honesty {i}",
-                 "Ser amables y respetuosos con los demás {i}"],
-    "thinking": ["Think critically and solve problems {i}", "Critical thinking, solving problems {i}",
-                 "Pensar críticamente y resolver problemas {i}"],
+    "money": [
+        "Manage money and make a budget {i}",
+        "Saving money, budgets and credit {i}",
+        "Aprender a manejar el dinero y ahorrar {i}",
+    ],
+    "kindness": [
+        "Be kind and respectful to others {i}",
+        "Kindness, respect and honesty {i}",
+        "Ser amables y respetuosos con los demás {i}",
+    ],
+    "thinking": [
+        "Think critically and solve problems {i}",
+        "Critical thinking, solving problems {i}",
+        "Pensar críticamente y resolver problemas {i}",
+    ],
 }
 
 
@@ -26,18 +35,23 @@ def add_answers(survey, count_per_phrase=4, start=0):
     for topic in TOPICS.values():
         for phrase in topic:
             for i in range(start, start + count_per_phrase):
-                language = "es" if "ar " in phrase or "Ser " in phrase or "Pensar" in phrase else "en"
+                language = (
+                    "es" if "ar " in phrase or "Ser " in phrase or "Pensar" in phrase else "en"
+                )
                 survey_services.submit_response(
-                    survey, language, {"competencies": ["wellbeing"], "hopes": phrase.format(i=i),
-                                       "role": "parent"},
-                    survey_services.new_submission_token())
+                    survey,
+                    language,
+                    {"competencies": ["wellbeing"], "hopes": phrase.format(i=i), "role": "parent"},
+                    survey_services.new_submission_token(),
+                )
 
 
 @pytest.fixture
 def engagement(app):
     with app.app_context():
-        engagement = Engagement(slug="gp", name={"en": "Graduate profile"},
-                                status=EngagementStatus.OPEN)
+        engagement = Engagement(
+            slug="gp", name={"en": "Graduate profile"}, status=EngagementStatus.OPEN
+        )
         db.session.add(engagement)
         survey = import_default_survey()
         survey.engagement = engagement
@@ -49,8 +63,9 @@ def engagement(app):
 def run_now(app, engagement_id, **parameters):
     with app.app_context():
         engagement = db.session.get(Engagement, engagement_id)
-        run = theme_runs.start_run(engagement, {"seed": 0, "include_forum": True} | parameters,
-                                   actor=None)
+        run = theme_runs.start_run(
+            engagement, {"seed": 0, "include_forum": True} | parameters, actor=None
+        )
         db.session.commit()
         assert runner.claim(run.id) and not runner.claim(run.id)  # claimed once only
         runner.work(run.id, "tfidf")
@@ -94,10 +109,13 @@ def test_edits_survive_the_next_run(app, engagement):
         run = db.session.get(AnalysisRun, second)
         again = next(t for t in run.themes if t.key == key)
         assert again.label == "Life skills" and again.translations == {
-            "es": "Habilidades para la vida"}
+            "es": "Habilidades para la vida"
+        }
         assert again.edited and again.engine_label  # what the engine had said is kept
-        assignments = {a.contribution: a for a in db.session.scalars(
-            select(ThemeAssignment).filter_by(run_id=second))}
+        assignments = {
+            a.contribution: a
+            for a in db.session.scalars(select(ThemeAssignment).filter_by(run_id=second))
+        }
         assert assignments[pinned_ref].pinned and assignments[pinned_ref].theme_id == again.id
         assert assignments[off_ref].off_topic and assignments[off_ref].theme_id is None
         assert len(assignments) == 54
@@ -139,8 +157,10 @@ def test_staff_start_a_run_and_review_it_in_the_browserless_flow(app, client, si
     assert export.status_code == 200 and export.get_data(as_text=True).startswith("\ufeff")
     assert client.get(f"/staff/themes/runs/{run.id}/report").status_code == 200
     data = hidden_fields(client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True))
-    client.post(f"/staff/themes/themes/{theme_id}/rename",
-                data=data | {"rename-label": "<b>Money</b> matters", "rename-language": ""})
+    client.post(
+        f"/staff/themes/themes/{theme_id}/rename",
+        data=data | {"rename-label": "<b>Money</b> matters", "rename-language": ""},
+    )
     html = client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True)
     assert "&lt;b&gt;Money&lt;/b&gt; matters" in html and "<b>Money</b>" not in html
 
