@@ -7,10 +7,11 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from ..i18n import Language
-from . import services
+from . import services, text
 from .models import Moderation, ReportReason, ThreadStatus
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -53,17 +54,17 @@ class PostForm(FlaskForm):
     parent_id = HiddenField()
 
     def set_languages(self, languages: list[Language], current: str) -> None:
-        self.language.choices = [(lang.code, lang.name) for lang in languages]
-        if not self.language.data or self.language.data not in dict(self.language.choices):
+        self.language.choices = [SelectChoice(lang.code, lang.name) for lang in languages]
+        if self.language.data not in {lang.code for lang in languages}:
             self.language.data = current
 
 
 REPORT_REASONS = [
-    (ReportReason.SPAM.value, _l("Spam or advertising")),
-    (ReportReason.OFFENSIVE.value, _l("Offensive or hurtful")),
-    (ReportReason.PERSONAL.value, _l("Shares someone's personal details")),
-    (ReportReason.OFF_TOPIC.value, _l("Not about this conversation")),
-    (ReportReason.OTHER.value, _l("Something else")),
+    SelectChoice(ReportReason.SPAM.value, _l("Spam or advertising")),
+    SelectChoice(ReportReason.OFFENSIVE.value, _l("Offensive or hurtful")),
+    SelectChoice(ReportReason.PERSONAL.value, _l("Shares someone's personal details")),
+    SelectChoice(ReportReason.OFF_TOPIC.value, _l("Not about this conversation")),
+    SelectChoice(ReportReason.OTHER.value, _l("Something else")),
 ]
 
 
@@ -76,10 +77,21 @@ class ReportForm(FlaskForm):
     details = TextAreaField(_l("Anything else we should know? (optional)"), [ShortText(500)])
 
 
+class Meaningful:
+    """Something is left once invisible and control characters are removed."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not text.clean_text(field.data, multiline=False):
+            raise StopValidation(self.message)
+
+
 class HideForm(FlaskForm):
     reason = StringField(
         _l("Reason shown to readers"),
-        [InputRequired(_l("Please give a reason; readers will see it.")), ShortText(300)],
+        [Meaningful(_l("Please give a reason; readers will see it.")), ShortText(300)],
     )
 
 
@@ -88,12 +100,12 @@ class ActionForm(FlaskForm):
 
 
 THREAD_STATUSES = [
-    (ThreadStatus.OPEN.value, _l("Open: people can post")),
-    (ThreadStatus.CLOSED.value, _l("Closed: read only")),
+    SelectChoice(ThreadStatus.OPEN.value, _l("Open: people can post")),
+    SelectChoice(ThreadStatus.CLOSED.value, _l("Closed: read only")),
 ]
 MODERATIONS = [
-    (Moderation.POST.value, _l("Posts appear at once; reported posts are reviewed")),
-    (Moderation.PRE.value, _l("Posts wait for approval before anyone sees them")),
+    SelectChoice(Moderation.POST.value, _l("Posts appear at once; reported posts are reviewed")),
+    SelectChoice(Moderation.PRE.value, _l("Posts wait for approval before anyone sees them")),
 ]
 
 
@@ -137,9 +149,9 @@ def build_thread_form(languages: list[Language], default_language: str, formdata
 
 
 RATING_CHOICES = [
-    ("1", _l("I agree")),
-    ("0", _l("Not sure")),
-    ("-1", _l("I disagree")),
+    SelectChoice("1", _l("I agree")),
+    SelectChoice("0", _l("Not sure")),
+    SelectChoice("-1", _l("I disagree")),
 ]
 
 

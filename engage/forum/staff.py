@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..auth.permissions import require_role
@@ -76,7 +77,7 @@ def _edit(thread: Thread | None):
     formdata = request.form if request.method == "POST" else None
     form = build_thread_form(languages, default.default_language, formdata, **data)
     form.engagement_id.choices = [
-        (e.id, f"{_display_name(e)} ({e.status.value})") for e in engagements
+        SelectChoice(e.id, f"{_display_name(e)} ({e.status.value})") for e in engagements
     ]
     if request.method == "POST" and form.validate():
         engagement = db.session.get(Engagement, form.engagement_id.data)

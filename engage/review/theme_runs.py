@@ -201,7 +201,7 @@ def _store_result(run, result, originals, by_ref) -> dict[str, Theme]:
     for position, found in enumerate(result.themes):
         original = originals.get(found.key)
         theme = Theme(
-            run=run,
+            run_id=run.id,
             key=found.key,
             position=position,
             label=found.label[:200],
