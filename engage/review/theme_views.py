@@ -13,6 +13,7 @@ from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, offered_languages
 from ..models_base import DomainError
+from ..privacy import suppress_breakdown
 from . import runner, theme_community, theme_edits, theme_runs
 from .contributions import texts_for
 from .exports import csv_line
@@ -67,21 +68,33 @@ def show_run(run_id: int):
     if run.status != RunStatus.DONE:
         return render_template("themes/progress.html", run=run)
     themes = [t for t in run.themes if t.status != ThemeStatus.MERGED]
-    sizes = theme_runs.members_by_theme(run)
-    unclear = db.session.scalar(
-        select(db.func.count(ThemeAssignment.id)).where(
-            ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_(None)
-        )
-    )
+    sizes = theme_sizes(run)
     return render_template(
         "themes/run.html",
         run=run,
         themes=themes,
-        sizes={k: len(v) for k, v in sizes.items()},
+        sizes=sizes,
         communities=theme_community.communities(run),
-        unclear=unclear,
+        unclear=sizes[UNCLEAR],
         languages=KNOWN_LANGUAGES,
     )
+
+
+UNCLEAR = "unclear"
+
+
+def theme_sizes(run: AnalysisRun) -> dict:
+    """Members per theme and without a theme, suppressed together: the run's total is shown,
+    so a small theme must not be recoverable from it."""
+    counts = {
+        theme_id: len(members) for theme_id, members in theme_runs.members_by_theme(run).items()
+    }
+    counts[UNCLEAR] = db.session.scalar(
+        select(db.func.count(ThemeAssignment.id)).where(
+            ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_(None)
+        )
+    )
+    return suppress_breakdown(counts)
 
 
 @bp.get("/themes/<int:theme_id>")
@@ -274,7 +287,7 @@ def print_report(run_id: int):
         ]
         quotes[theme.id] = chosen[:3]
     texts = texts_for([a.contribution for chosen in quotes.values() for a in chosen])
-    sizes = {k: len(v) for k, v in theme_runs.members_by_theme(run).items()}
+    sizes = theme_sizes(run)
     return render_template(
         "themes/report.html",
         run=run,

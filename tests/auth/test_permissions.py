@@ -14,6 +14,11 @@ PUBLIC_ENDPOINTS = {
     "auth.sign_in",
     "auth.sign_out",
     "auth.accept_invitation",
+    "forum.list_threads",
+    "forum.show_thread",
+    "forum.endorse_post",
+    "forum.report_post",
+    "forum.rate_answers",
 }
 
 STAFF = (Role.FACILITATOR, Role.BOARD, Role.ADMIN)
@@ -50,6 +55,27 @@ ROLE_TABLE = {
     "admin.deactivate_user": ("/staff/admin/staff/1/deactivate", "POST", (Role.ADMIN,)),
     "admin.reactivate_user": ("/staff/admin/staff/1/reactivate", "POST", (Role.ADMIN,)),
     "admin.list_audit_events": ("/staff/admin/audit", "GET", (Role.ADMIN,)),
+    "forum_staff.list_threads": ("/staff/forum/", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "forum_staff.new_thread": ("/staff/forum/threads/new", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "forum_staff.edit_thread": ("/staff/forum/threads/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "forum_staff.moderation_queue": (
+        "/staff/forum/moderation",
+        "GET",
+        (Role.FACILITATOR, Role.ADMIN),
+    ),
+    "forum_staff.show_post": ("/staff/forum/posts/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "forum_staff.approve_post": (
+        "/staff/forum/posts/1/approve",
+        "POST",
+        (Role.FACILITATOR, Role.ADMIN),
+    ),
+    "forum_staff.hide_post": ("/staff/forum/posts/1/hide", "POST", (Role.FACILITATOR, Role.ADMIN)),
+    "forum_staff.restore_post": (
+        "/staff/forum/posts/1/restore",
+        "POST",
+        (Role.FACILITATOR, Role.ADMIN),
+    ),
+    "forum_staff.answer_support": ("/staff/forum/support", "GET", (Role.FACILITATOR, Role.ADMIN)),
 }
 
 

@@ -182,3 +182,27 @@ def test_theme_status_names(app, engagement):
         theme = db.session.get(AnalysisRun, run_id).themes[0]
         theme_edits.accept_theme(theme, actor=None)
         assert theme.status == ThemeStatus.ACCEPTED
+
+
+def test_theme_pages_show_no_count_under_five(app, client, sign_in, engagement):
+    from tests.review.test_dashboard import visible_small_counts
+
+    with app.app_context():  # a small community: three answers in Somali
+        survey = survey_services.find_open_survey("graduate-profile")
+        for i in range(3):
+            survey_services.submit_response(
+                survey,
+                "so",
+                {"competencies": ["wellbeing"], "hopes": f"Lacagta maaree {i}"},
+                survey_services.new_submission_token(),
+            )
+        db.session.commit()
+    run_id = run_now(app, engagement, n_themes=4)
+    sign_in("facilitator")
+    with app.app_context():
+        theme_ids = [t.id for t in db.session.get(AnalysisRun, run_id).themes]
+    pages = [f"/staff/themes/runs/{run_id}", f"/staff/themes/runs/{run_id}/report"]
+    pages += [f"/staff/themes/themes/{theme_id}" for theme_id in theme_ids]
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        assert visible_small_counts(html) == [], url
