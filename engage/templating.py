@@ -21,6 +21,20 @@ THEME_STATUS_NAMES = {
     "off_topic": _l("off-topic"),
 }
 
+VERSION_STATUS_NAMES = {
+    "draft": _l("draft"),
+    "open_for_comment": _l("open for public comment"),
+    "in_review": _l("with the board"),
+    "changes_requested": _l("changes requested"),
+    "approved": _l("approved"),
+    "superseded": _l("superseded"),
+}
+VOTE_NAMES = {
+    "approve": _l("approve"),
+    "request_changes": _l("request changes"),
+    "abstain": _l("abstain"),
+}
+
 ROLE_NAMES = {
     Role.FACILITATOR: _l("facilitator"),
     Role.BOARD: _l("board member"),
@@ -41,5 +55,7 @@ def register_template_helpers(app: Flask) -> None:
         role_name=role_name,
         run_status_name=lambda status: str(RUN_STATUS_NAMES.get(str(status), status)),
         theme_status_name=lambda status: str(THEME_STATUS_NAMES.get(str(status), status)),
+        version_status_name=lambda status: str(VERSION_STATUS_NAMES.get(str(status), status)),
+        vote_name=lambda decision: str(VOTE_NAMES.get(str(decision), decision)),
         language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
     )

@@ -47,6 +47,10 @@ def can_moderate_forum(user) -> bool:
     return has_role(user, Role.FACILITATOR)
 
 
+def can_read_framework(user) -> bool:
+    return has_role(user, Role.FACILITATOR, Role.BOARD)
+
+
 def can_manage_staff(user) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -56,4 +60,5 @@ TEMPLATE_PREDICATES = {
     "can_manage_staff": can_manage_staff,
     "can_moderate_forum": can_moderate_forum,
     "can_read_responses": can_read_responses,
+    "can_read_framework": can_read_framework,
 }

@@ -96,7 +96,7 @@ class HideForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A button with nothing to fill in: approve, restore, endorse."""
+    """A button with nothing to fill in (approve, restore): the CSRF token only."""
 
 
 THREAD_STATUSES = [

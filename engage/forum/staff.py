@@ -128,7 +128,6 @@ def moderation_queue():
         queue=moderation.moderation_queue(),
         hidden=moderation.hidden_posts(),
         languages=KNOWN_LANGUAGES,
-        action_form=ActionForm(),
     )
 
 

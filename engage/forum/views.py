@@ -29,7 +29,7 @@ from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_languag
 from ..models_base import DomainError
 from ..surveys.services import response_for_receipt
 from . import ratings, services, text
-from .forms import ActionForm, PostForm, ReportForm, build_rating_form
+from .forms import PostForm, ReportForm, build_rating_form
 from .models import PostStatus, ReportReason, ThreadStatus
 
 bp = Blueprint("forum", __name__)
@@ -59,13 +59,22 @@ def _existing_browser_key() -> str | None:
 
 
 def _browser_limit_key() -> str:
-    """Per-browser limits; a client without the cookie is limited by its hashed address."""
-    key = _existing_browser_key()
-    return f"browser:{key[:32]}" if key else f"address:{client_key()}"
+    """Per-browser limits. A client that drops its cookie gets a new id each time, so every
+    forum form also has a per-address limit (on the hashed address)."""
+    return f"browser:{_browser_key()[:32]}"
 
 
 def _config_limit(name: str, default: str):
     return lambda: current_app.config.get(name, default)
+
+
+#: The per-address limit on every forum form, generous enough for a shared school network.
+address_limit = limiter.shared_limit(
+    _config_limit("FORUM_ADDRESS_RATE_LIMIT", "60 per minute;1000 per day"),
+    scope="forum-address",
+    key_func=client_key,
+    methods=["POST"],
+)
 
 
 def _accepted(response) -> bool:
@@ -84,9 +93,7 @@ def list_threads():
     key_func=_browser_limit_key,
     deduct_when=_accepted,
 )
-@limiter.limit(
-    _config_limit("FORUM_ADDRESS_RATE_LIMIT", "30 per minute;500 per day"), methods=["POST"]
-)
+@address_limit
 def show_thread(slug: str):
     thread = services.find_thread(slug) or abort(404)
     language = select_language()
@@ -151,7 +158,6 @@ def _render_thread(thread, form, form_error=None, status=200, parent=None):
         form_error=form_error,
         parent=parent,
         languages=KNOWN_LANGUAGES,
-        action_form=ActionForm(),
     ), status
 
 
@@ -164,10 +170,10 @@ def _prompt(thread):
     _config_limit("FORUM_ENDORSE_RATE_LIMIT", "30 per minute;300 per day"),
     key_func=_browser_limit_key,
 )
+@address_limit
 def endorse_post(post_id: int):
     post = services.find_visible_post(post_id) or abort(404)
     slug = post.thread.slug
-    ActionForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
     try:
         if services.endorse_post(post, _browser_key()):
             flash(_("Thank you: you said this matters to you."))
@@ -186,6 +192,7 @@ def endorse_post(post_id: int):
     methods=["POST"],
     key_func=_browser_limit_key,
 )
+@address_limit
 def report_post(post_id: int):
     post = services.find_visible_post(post_id) or abort(404)
     form = ReportForm()
@@ -211,6 +218,7 @@ def report_post(post_id: int):
     methods=["POST"],
     key_func=_browser_limit_key,
 )
+@address_limit
 def rate_answers(code: str):
     response = response_for_receipt(code) or abort(404)
     if request.method == "POST":

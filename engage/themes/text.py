@@ -149,6 +149,13 @@ def _dedupe(ranked: Iterable[str], top: int) -> list[str]:
     """Drop a term already inside a better-ranked phrase (or a phrase made of better terms)."""
     chosen: list[str] = []
     for term in ranked:
+        if _UNSPACED_RUN.match(term):  # 計程 / 計程車: keep one, the longer word in place
+            overlap = [i for i, c in enumerate(chosen) if term in c or c in term]
+            if overlap:
+                if all(len(term) > len(chosen[i]) for i in overlap):
+                    chosen[overlap[0]] = term
+                    chosen = [c for i, c in enumerate(chosen) if i not in overlap[1:]]
+                continue
         parts = set(term.split())
         if any(term in c.split() or parts <= set(c.split()) for c in chosen):
             continue

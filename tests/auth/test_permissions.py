@@ -14,6 +14,8 @@ PUBLIC_ENDPOINTS = {
     "auth.sign_in",
     "auth.sign_out",
     "auth.accept_invitation",
+    "profile.show_profile",
+    "profile.comment_on_draft",
     "forum.list_threads",
     "forum.show_thread",
     "forum.endorse_post",
@@ -48,6 +50,33 @@ ROLE_TABLE = {
     "theme_review.mark_contribution_off_topic": (
         "/staff/themes/assignments/1/off-topic", "POST", (Role.FACILITATOR,)),
     "theme_review.pin_quote": ("/staff/themes/assignments/1/pin", "POST", (Role.FACILITATOR,)),
+    "framework.list_frameworks": ("/staff/framework/", "GET", (Role.FACILITATOR, Role.BOARD)),
+    "framework.show_version": (
+        "/staff/framework/versions/1", "GET", (Role.FACILITATOR, Role.BOARD)),
+    "framework.compare_versions": (
+        "/staff/framework/versions/1/compare", "GET", (Role.FACILITATOR, Role.BOARD)),
+    "framework.show_coverage": (
+        "/staff/framework/1/coverage", "GET", (Role.FACILITATOR, Role.BOARD)),
+    "framework.new_competency": (
+        "/staff/framework/versions/1/competencies/new", "GET", (Role.FACILITATOR,)),
+    "framework.edit_competency": (
+        "/staff/framework/competencies/1/edit", "GET", (Role.FACILITATOR,)),
+    "framework.delete_competency": (
+        "/staff/framework/competencies/1/delete", "POST", (Role.FACILITATOR,)),
+    "framework.link_theme": (
+        "/staff/framework/competencies/1/evidence", "POST", (Role.FACILITATOR,)),
+    "framework.unlink_theme": ("/staff/framework/evidence/1/delete", "POST", (Role.FACILITATOR,)),
+    "framework.decide_suggestion": (
+        "/staff/framework/versions/1/suggestions/1", "POST", (Role.FACILITATOR,)),
+    "framework.change_version": (
+        "/staff/framework/versions/1/send-to-board", "POST", (Role.FACILITATOR,)),
+    "framework.approve_version": (
+        "/staff/framework/versions/1/approve", "POST", (Role.FACILITATOR, Role.BOARD)),
+    "framework.vote": ("/staff/framework/versions/1/vote", "POST", (Role.BOARD,)),
+    "framework.add_board_comment": (
+        "/staff/framework/versions/1/board-comments", "POST", (Role.BOARD,)),
+    "framework.hide_public_comment": (
+        "/staff/framework/public-comments/1/hide", "POST", (Role.FACILITATOR,)),
     "review.export_responses": (
         "/staff/review/surveys/1/responses.csv", "GET", (Role.FACILITATOR,)),
     "admin.list_staff": ("/staff/admin/staff", "GET", (Role.ADMIN,)),

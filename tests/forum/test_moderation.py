@@ -176,3 +176,40 @@ def test_the_queue_lists_pending_and_reported_posts(app, client, sign_in, thread
     assert "Reported post." in queue and "1 open report" in queue
     assert _staff_post(client, f"/staff/forum/posts/{post_id}/approve").status_code == 303
     assert "Reported post." not in client.get("/staff/forum/moderation").get_data(as_text=True)
+
+
+def test_a_report_needs_a_listed_reason_and_keeps_what_was_typed(app, client, thread):
+    post(app.test_client(), thread, "Report me properly.")
+    with app.app_context():
+        post_id = db.session.scalar(select(Post.id))
+    url = f"/en/conversations/posts/{post_id}/report"
+    page = client.get(url).get_data(as_text=True)
+    assert "Report me properly." in page
+    response = client.post(url, data=hidden_fields(page) | {"reason": "<x>", "details": "Typed."})
+    assert response.status_code == 400
+    assert 'id="reason-error"' in response.get_data(as_text=True)
+    assert "Typed.</textarea>" in response.get_data(as_text=True)
+
+
+def test_reports_are_rate_limited_per_browser(app, client):
+    with app.app_context():
+        thread = make_thread()
+        ids = [services.submit_post(thread, f"Post {n}.", "en").id for n in range(11)]
+        db.session.commit()
+    data = hidden_fields(
+        client.get(f"/en/conversations/posts/{ids[0]}/report").get_data(as_text=True)
+    )
+    codes = [
+        client.post(
+            f"/en/conversations/posts/{i}/report", data=data | {"reason": "spam"}
+        ).status_code
+        for i in ids
+    ]
+    assert codes == [303] * 10 + [429]
+
+
+def test_a_post_waiting_for_review_cannot_be_reported_again(app, client):
+    with app.app_context():
+        post_id = _post(status=PostStatus.PENDING).id
+        db.session.commit()
+    assert client.get(f"/en/conversations/posts/{post_id}/report").status_code == 404

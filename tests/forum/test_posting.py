@@ -8,7 +8,7 @@ from engage.audit import AuditEvent
 from engage.extensions import db
 from engage.forum.models import Moderation, Post, PostStatus, ThreadStatus
 from tests.conftest import hidden_fields
-from tests.forum.conftest import make_thread, post, thread_url
+from tests.forum.conftest import csrf, make_thread, post, thread_url
 
 
 def stored_posts(app):
@@ -182,3 +182,10 @@ def test_unknown_thread_is_not_found(client):
 def _csrf_token(client, slug):
     page = client.get(thread_url(slug)).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_every_attempt_counts_against_the_address_limit(client, thread):
+    data = csrf(client, thread) | {"body": " ", "language": "en"}
+    codes = {client.post(thread_url(thread), data=data).status_code for _ in range(60)}
+    assert codes == {400}
+    assert client.post(thread_url(thread), data=data).status_code == 429

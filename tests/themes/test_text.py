@@ -41,3 +41,10 @@ def test_label_is_short_and_readable():
         make_label(["bike lanes", "parking", "buses", "trains"]) == "Bike lanes · parking · buses"
     )
     assert make_label([]) == "(no keywords)"
+
+
+def test_chinese_keywords_keep_the_longer_word_once():
+    groups = [["計程車司機很好", "計程車太貴", "計程車不安全"], ["捷運很方便", "捷運站"]]
+    keywords = ctfidf_keywords(groups, "zh", top=4)[0]
+    assert "計程車" in keywords
+    assert "計程" not in keywords and "程車" not in keywords

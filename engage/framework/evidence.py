@@ -1,0 +1,205 @@
+"""The community evidence behind a framework: each competency's themes, whose voices the draft
+covers and whose it misses, and the public "you said, we did" figures.
+
+`coverage` is a pure function over plain tuples, so its figures can be checked by hand.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forum.models import Post
+from ..privacy import is_small, suppress_breakdown
+from ..review.models import AnalysisRun, RunStatus, ThemeAssignment
+from ..surveys.models import Answer, Response
+
+#: A group is flagged when its coverage is below this fraction of everyone's.
+WELL_BELOW = 0.75
+DIMENSIONS = ("language", "role", "school")
+
+
+def latest_run(engagement_id: int) -> AnalysisRun | None:
+    return db.session.scalar(
+        select(AnalysisRun)
+        .filter_by(engagement_id=engagement_id, status=RunStatus.DONE)
+        .order_by(AnalysisRun.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One contribution: its groups and the key of its theme (None: no theme)."""
+
+    language: str | None
+    role: str | None
+    school: str | None
+    theme_key: str | None
+    theme_label: str = ""
+
+
+@dataclass
+class GroupCoverage:
+    group: str
+    total: int
+    covered: int
+    share: float | None  #: None for a small group (its share would reveal a few people)
+    below: bool = False
+    missing_theme: str | None = None  #: the group's largest theme no competency reflects
+
+
+@dataclass
+class Coverage:
+    overall: float
+    by_dimension: dict[str, list[GroupCoverage]] = field(default_factory=dict)
+
+
+def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
+    """For each language, role and school group: the share of its contributions that sit in
+    themes linked to some competency; groups well below everyone's share are flagged."""
+    total = len(memberships)
+    covered = sum(1 for m in memberships if m.theme_key in linked_keys)
+    overall = covered / total if total else 0.0
+    result = Coverage(overall=overall)
+    for dimension in DIMENSIONS:
+        groups: dict[str, list[Membership]] = {}
+        for membership in memberships:
+            group = getattr(membership, dimension)
+            if group:
+                groups.setdefault(group, []).append(membership)
+        rows = []
+        for group, members in sorted(groups.items()):
+            in_linked = sum(1 for m in members if m.theme_key in linked_keys)
+            small = is_small(len(members))
+            share = None if small else in_linked / len(members)
+            unreflected: dict[str, int] = {}
+            labels: dict[str, str] = {}
+            for m in members:
+                if m.theme_key and m.theme_key not in linked_keys:
+                    unreflected[m.theme_key] = unreflected.get(m.theme_key, 0) + 1
+                    labels[m.theme_key] = m.theme_label
+            missing = max(unreflected, key=unreflected.get) if unreflected and not small else None
+            rows.append(
+                GroupCoverage(
+                    group=group,
+                    total=len(members),
+                    covered=in_linked,
+                    share=share,
+                    below=share is not None and share < overall * WELL_BELOW,
+                    missing_theme=labels.get(missing) if missing else None,
+                )
+            )
+        result.by_dimension[dimension] = rows
+    return result
+
+
+def memberships(run: AnalysisRun) -> list[Membership]:
+    """Every contribution of a run with its groups and theme, in two queries."""
+    from ..review.models import Theme
+
+    keys = {
+        t.id: (t.key, t.label) for t in db.session.scalars(select(Theme).filter_by(run_id=run.id))
+    }
+    result = []
+    for theme_id, language, role, school in db.session.execute(
+        select(ThemeAssignment.theme_id, Response.language, Response.role, Response.school)
+        .join(Answer, Answer.id == ThemeAssignment.answer_id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(ThemeAssignment.run_id == run.id)
+    ):
+        key, label = keys.get(theme_id, (None, ""))
+        result.append(Membership(language, role, school if school != "none" else None, key, label))
+    for theme_id, language in db.session.execute(
+        select(ThemeAssignment.theme_id, Post.language)
+        .join(Post, Post.id == ThemeAssignment.post_id)
+        .where(ThemeAssignment.run_id == run.id)
+    ):
+        key, label = keys.get(theme_id, (None, ""))
+        result.append(Membership(language, None, None, key, label))
+    return result
+
+
+@dataclass
+class CompetencyEvidence:
+    """What stands behind one competency, as staff and the public may see it."""
+
+    themes: list = field(default_factory=list)  #: (label, size or Suppressed, theme or None)
+    people: object = 0  #: distinct respondents and posters, or a Suppressed reason
+    by_language: dict = field(default_factory=dict)
+    by_role: dict = field(default_factory=dict)
+    by_school: dict = field(default_factory=dict)
+    quotes: list = field(default_factory=list)  #: (text, language)
+
+
+def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEvidence:
+    from ..review.contributions import texts_for
+    from ..review.models import Theme
+
+    found = CompetencyEvidence()
+    keys = [e.theme_key for e in competency.evidence]
+    if run is None or not keys:
+        found.themes = [(e.theme_label, 0, None) for e in competency.evidence]
+        return found
+    themes = {
+        t.key: t
+        for t in db.session.scalars(
+            select(Theme).where(Theme.run_id == run.id, Theme.key.in_(keys))
+        )
+    }
+    theme_ids = [t.id for t in themes.values()]
+    assignments = (
+        db.session.scalars(
+            select(ThemeAssignment).where(ThemeAssignment.theme_id.in_(theme_ids))
+        ).all()
+        if theme_ids
+        else []
+    )
+    sizes = suppress_breakdown(
+        {t.id: 0 for t in themes.values()} | _count(a.theme_id for a in assignments)
+    )
+    found.themes = [
+        (themes[k].label, sizes[themes[k].id], themes[k])
+        if k in themes
+        else (e.theme_label, 0, None)
+        for k, e in ((e.theme_key, e) for e in competency.evidence)
+    ]
+    answer_ids = [a.answer_id for a in assignments if a.answer_id]
+    groups = {"language": {}, "role": {}, "school": {}}
+    respondents = set()
+    for start in range(0, len(answer_ids), 900):
+        for response_id, language, role, school in db.session.execute(
+            select(Response.id, Response.language, Response.role, Response.school)
+            .join(Answer, Answer.response_id == Response.id)
+            .where(Answer.id.in_(answer_ids[start : start + 900]))
+        ):
+            if response_id in respondents:
+                continue  # a person counts once, whatever number of their answers
+            respondents.add(response_id)
+            for name, value in (("language", language), ("role", role), ("school", school)):
+                if value and value != "none":
+                    groups[name][value] = groups[name].get(value, 0) + 1
+    posts = [a.post_id for a in assignments if a.post_id]
+    for start in range(0, len(posts), 900):
+        for (language,) in db.session.execute(
+            select(Post.language).where(Post.id.in_(posts[start : start + 900]))
+        ):
+            groups["language"][language] = groups["language"].get(language, 0) + 1
+    people = len(respondents) + len(posts)
+    found.people = suppress_breakdown({"people": people})["people"]
+    found.by_language = suppress_breakdown(groups["language"])
+    found.by_role = suppress_breakdown(groups["role"])
+    found.by_school = suppress_breakdown(groups["school"])
+    pinned = [a.contribution for a in assignments if a.pinned]
+    representative = [a.contribution for a in assignments if a.representative and not a.pinned]
+    chosen = (pinned + representative)[:3]
+    texts = texts_for(chosen)
+    found.quotes = [(texts[ref].text, texts[ref].language) for ref in chosen if ref in texts]
+    return found
+
+
+def _count(values) -> dict:
+    counts: dict = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts

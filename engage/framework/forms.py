@@ -1,0 +1,66 @@
+"""Forms for drafting, voting and commenting on a framework."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from .models import VoteDecision
+
+
+class FrameworkForm(FlaskForm):
+    title = StringField(
+        _l("Title"), [InputRequired(_l("Please give the framework a title.")), Length(max=200)]
+    )
+
+
+def competency_form(languages, formdata=None, competency=None):
+    """Name, description and indicators in every offered language."""
+    fields = {}
+    for lang in languages:
+        fields[f"name_{lang.code}"] = StringField(lang.name, [Length(max=200)])
+        fields[f"description_{lang.code}"] = TextAreaField(lang.name, [Length(max=5000)])
+        fields[f"indicators_{lang.code}"] = TextAreaField(lang.name, [Length(max=5000)])
+    form_class = type("CompetencyForm", (FlaskForm,), fields)
+    form = form_class(formdata=formdata)
+    if competency is not None and formdata is None:
+        for lang in languages:
+            form[f"name_{lang.code}"].data = competency.name.get(lang.code, "")
+            form[f"description_{lang.code}"].data = competency.description.get(lang.code, "")
+            form[f"indicators_{lang.code}"].data = "\n".join(
+                competency.indicators.get(lang.code, [])
+            )
+    return form
+
+
+def competency_texts(form, languages) -> tuple[dict, dict, dict]:
+    name = {lang.code: form[f"name_{lang.code}"].data or "" for lang in languages}
+    description = {lang.code: form[f"description_{lang.code}"].data or "" for lang in languages}
+    indicators = {
+        lang.code: (form[f"indicators_{lang.code}"].data or "").splitlines() for lang in languages
+    }
+    return name, description, indicators
+
+
+class VoteForm(FlaskForm):
+    decision = RadioField(
+        _l("Your vote"),
+        [InputRequired(_l("Please choose how you vote."))],
+        choices=[
+            SelectChoice(VoteDecision.APPROVE.value, _l("Approve")),
+            SelectChoice(VoteDecision.REQUEST_CHANGES.value, _l("Request changes")),
+            SelectChoice(VoteDecision.ABSTAIN.value, _l("Abstain")),
+        ],
+    )
+    comment = TextAreaField(_l("Comment (optional)"), [Length(max=5000)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        [
+            InputRequired(_l("Please write a comment.")),
+            Length(max=5000, message=_l("Comments can be at most 5,000 characters.")),
+        ],
+    )

@@ -1,0 +1,344 @@
+"""Framework verbs: drafting, evidence, versions, public comment, board votes.
+
+Services take explicit arguments, flush rather than commit, record an audit event, and raise
+DomainError (a 409 page) for what the version's state does not allow.
+"""
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..audit import record_event
+from ..auth.models import Role, User
+from ..extensions import db
+from ..forum.text import MAX_BODY_LENGTH, clean_text
+from ..models_base import DomainError, utcnow
+from .models import (
+    BoardComment,
+    Competency,
+    DismissedSuggestion,
+    Evidence,
+    Framework,
+    FrameworkVersion,
+    PublicComment,
+    VersionStatus,
+    Vote,
+    VoteDecision,
+)
+from .workflow import Action, transition
+
+
+def frameworks_of(engagement_id: int) -> list[Framework]:
+    return list(db.session.scalars(select(Framework).filter_by(engagement_id=engagement_id)))
+
+
+def create_framework(engagement, title: dict, actor) -> Framework:
+    framework = Framework(engagement_id=engagement.id, title=title)
+    db.session.add(framework)
+    db.session.flush()
+    db.session.add(FrameworkVersion(framework=framework, number=1))
+    db.session.flush()
+    record_event(actor, "framework.created", framework)
+    return framework
+
+
+def latest_version(framework: Framework) -> FrameworkVersion:
+    return db.session.scalar(
+        select(FrameworkVersion)
+        .filter_by(framework_id=framework.id)
+        .order_by(FrameworkVersion.number.desc())
+        .limit(1)
+    )
+
+
+def approved_version(framework: Framework) -> FrameworkVersion | None:
+    return db.session.scalar(
+        select(FrameworkVersion)
+        .filter_by(framework_id=framework.id, status=VersionStatus.APPROVED)
+        .order_by(FrameworkVersion.number.desc())
+        .limit(1)
+    )
+
+
+def save_competency(version, competency, name: dict, description: dict, indicators, actor):
+    """Add (competency None) or change a competency of a draft."""
+    transition(version, Action.EDIT)
+    name = {code: clean_text(text, multiline=False) for code, text in name.items() if text}
+    if not name:
+        raise DomainError(_l("A competency needs a name in at least one language."))
+    if competency is None:
+        competency = Competency(
+            version=version, lineage=uuid.uuid4().hex, position=len(version.competencies)
+        )
+        db.session.add(competency)
+    competency.name = name
+    competency.description = {
+        code: clean_text(text) for code, text in description.items() if text and text.strip()
+    }
+    competency.indicators = {
+        code: [clean_text(line, multiline=False) for line in lines if line.strip()]
+        for code, lines in (indicators or {}).items()
+        if any(line.strip() for line in lines)
+    }
+    db.session.flush()
+    record_event(actor, "competency.saved", competency, {"version": version.number})
+    return competency
+
+
+def delete_competency(competency: Competency, actor) -> None:
+    transition(competency.version, Action.EDIT)
+    record_event(actor, "competency.deleted", competency, {"name": competency.name})
+    db.session.delete(competency)
+    db.session.flush()
+
+
+def link_theme(competency: Competency, theme, actor) -> Evidence:
+    transition(competency.version, Action.EDIT)
+    existing = next((e for e in competency.evidence if e.theme_key == theme.key), None)
+    if existing is not None:
+        return existing
+    evidence = Evidence(competency=competency, theme_key=theme.key, theme_label=theme.label)
+    db.session.add(evidence)
+    db.session.flush()
+    record_event(actor, "competency.evidence_linked", competency, {"theme": theme.label})
+    return evidence
+
+
+def unlink_theme(evidence: Evidence, actor) -> None:
+    transition(evidence.competency.version, Action.EDIT)
+    record_event(
+        actor, "competency.evidence_unlinked", evidence.competency, {"theme": evidence.theme_label}
+    )
+    db.session.delete(evidence)
+    db.session.flush()
+
+
+def suggestions(framework: Framework, version: FrameworkVersion, run) -> list:
+    """Accepted themes of the latest run that no competency of `version` uses yet."""
+    from ..review.models import ThemeStatus
+
+    if run is None:
+        return []
+    used = {e.theme_key for c in version.competencies for e in c.evidence}
+    dismissed = set(
+        db.session.scalars(
+            select(DismissedSuggestion.theme_key).filter_by(framework_id=framework.id)
+        )
+    )
+    return [
+        t
+        for t in run.themes
+        if t.status == ThemeStatus.ACCEPTED and t.key not in used and t.key not in dismissed
+    ]
+
+
+def accept_suggestion(version: FrameworkVersion, theme, working_language: str, actor):
+    """A new competency named after the theme, with the theme as its evidence."""
+    name = {working_language: theme.label} | dict(theme.translations or {})
+    competency = save_competency(version, None, name, {}, {}, actor)
+    link_theme(competency, theme, actor)
+    return competency
+
+
+def dismiss_suggestion(framework: Framework, theme, actor) -> None:
+    db.session.add(DismissedSuggestion(framework_id=framework.id, theme_key=theme.key))
+    db.session.flush()
+    record_event(actor, "framework.suggestion_dismissed", framework, {"theme": theme.label})
+
+
+def _freeze(version: FrameworkVersion) -> None:
+    if version.frozen_at is None:
+        version.frozen_at = utcnow()
+
+
+def open_for_comment(version: FrameworkVersion, actor) -> FrameworkVersion:
+    if not version.competencies:
+        raise DomainError(_l("Add at least one competency first."))
+    transition(version, Action.OPEN_FOR_COMMENT)
+    _freeze(version)
+    record_event(actor, "version.opened_for_comment", version, {"number": version.number})
+    return version
+
+
+def send_to_board(version: FrameworkVersion, actor) -> FrameworkVersion:
+    if not version.competencies:
+        raise DomainError(_l("Add at least one competency first."))
+    transition(version, Action.SEND_TO_BOARD)
+    _freeze(version)
+    record_event(actor, "version.sent_to_board", version, {"number": version.number})
+    return version
+
+
+def start_revision(version: FrameworkVersion, actor) -> FrameworkVersion:
+    """A new draft copied from a version the board sent back or approved."""
+    if version.status not in (VersionStatus.CHANGES_REQUESTED, VersionStatus.APPROVED):
+        raise DomainError(_l("A new draft starts from a version the board has decided on."))
+    newest = latest_version(version.framework)
+    if newest.status == VersionStatus.DRAFT:
+        raise DomainError(_l("There is already a draft."))
+    draft = FrameworkVersion(
+        framework=version.framework, number=newest.number + 1, based_on_id=version.id
+    )
+    db.session.add(draft)
+    old_competencies = [(old, list(old.evidence)) for old in version.competencies]
+    for old, old_evidence in old_competencies:
+        copy = Competency(
+            version=draft,
+            position=old.position,
+            lineage=old.lineage,
+            name=dict(old.name),
+            description=dict(old.description),
+            indicators=dict(old.indicators),
+        )
+        copy.evidence = [
+            Evidence(theme_key=e.theme_key, theme_label=e.theme_label) for e in old_evidence
+        ]
+        db.session.add(copy)
+    db.session.flush()
+    record_event(actor, "version.revision_started", draft, {"from": version.number})
+    return draft
+
+
+def add_public_comment(version, competency, language: str, body: str) -> PublicComment:
+    transition(version, Action.COMMENT)
+    body = clean_text(body)
+    if not body:
+        raise DomainError(_l("Please write a comment."))
+    if len(body) > MAX_BODY_LENGTH:
+        raise DomainError(_l("Comments can be at most 5,000 characters."))
+    if competency.version_id != version.id:
+        raise DomainError(_l("That competency is not part of this version."))
+    comment = PublicComment(
+        version_id=version.id, competency_id=competency.id, language=language, body=body
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def hide_public_comment(comment: PublicComment, actor) -> PublicComment:
+    from .models import CommentStatus
+
+    comment.status = CommentStatus.HIDDEN
+    record_event(actor, "public_comment.hidden", comment)
+    return comment
+
+
+def add_board_comment(version, competency, author, body: str) -> BoardComment:
+    body = clean_text(body)
+    if not body:
+        raise DomainError(_l("Please write a comment."))
+    comment = BoardComment(
+        version_id=version.id,
+        competency_id=getattr(competency, "id", None),
+        author_id=author.id,
+        body=body[:MAX_BODY_LENGTH],
+    )
+    db.session.add(comment)
+    db.session.flush()
+    record_event(author, "board_comment.added", comment, {"version": version.number})
+    return comment
+
+
+def board_members() -> list[User]:
+    return list(db.session.scalars(select(User).filter_by(role=Role.BOARD, active=True)))
+
+
+def tally(version: FrameworkVersion) -> dict:
+    counts = {decision: 0 for decision in VoteDecision}
+    for vote in version.votes:
+        counts[vote.decision] += 1
+    return counts
+
+
+def decision_reached(version: FrameworkVersion, settings: dict) -> bool:
+    """Quorum (more than QUORUM of members voted) and a majority for approval, by the rule set
+    in BOARD_APPROVAL: of all members, or of the votes cast other than abstentions."""
+    members = len(board_members())
+    votes = tally(version)
+    cast = sum(votes.values())
+    if members == 0 or cast <= members * settings["BOARD_QUORUM"]:
+        return False
+    if settings["BOARD_APPROVAL"] == "majority_of_votes":
+        counted = votes[VoteDecision.APPROVE] + votes[VoteDecision.REQUEST_CHANGES]
+        return votes[VoteDecision.APPROVE] * 2 > counted
+    return votes[VoteDecision.APPROVE] * 2 > members
+
+
+def cast_vote(version, voter, decision: VoteDecision, comment: str, settings: dict) -> Vote:
+    """Record a board member's vote; approving happens once quorum and majority are there."""
+    transition(version, Action.VOTE)
+    if any(v.voter_id == voter.id for v in version.votes):
+        raise DomainError(_l("You have already voted on this version."))
+    vote = Vote(
+        version=version,
+        voter_id=voter.id,
+        decision=VoteDecision(decision),
+        comment=clean_text(comment)[:MAX_BODY_LENGTH],
+    )
+    db.session.add(vote)
+    db.session.flush()
+    record_event(voter, "version.voted", version, {"decision": str(decision)})
+    if decision_reached(version, settings):
+        approve(version, voter, settings)
+    return vote
+
+
+def approve(version: FrameworkVersion, actor, settings: dict) -> FrameworkVersion:
+    """Approve with the board's votes; refused without quorum and majority."""
+    if version.status == VersionStatus.IN_REVIEW and not decision_reached(version, settings):
+        raise DomainError(
+            _l("The board has not approved this version: there is no quorum or no majority yet.")
+        )
+    transition(version, Action.APPROVE)
+    version.decided_at = utcnow()
+    for older in version.framework.versions:
+        if older.id != version.id and older.status == VersionStatus.APPROVED:
+            transition(older, Action.SUPERSEDE)
+    record_event(
+        actor,
+        "version.approved",
+        version,
+        {"votes": {str(k): v for k, v in tally(version).items()}},
+    )
+    return version
+
+
+def request_changes(version: FrameworkVersion, actor) -> FrameworkVersion:
+    """Send the version back: allowed once a board member has asked for changes."""
+    if (
+        version.status == VersionStatus.IN_REVIEW
+        and not tally(version)[VoteDecision.REQUEST_CHANGES]
+    ):
+        raise DomainError(_l("No board member has asked for changes."))
+    transition(version, Action.REQUEST_CHANGES)
+    version.decided_at = utcnow()
+    record_event(actor, "version.changes_requested", version, {"number": version.number})
+    return version
+
+
+def compare_versions(old: FrameworkVersion, new: FrameworkVersion, language: str) -> dict:
+    """Competencies added, removed and reworded between two versions (matched by lineage)."""
+    before = {c.lineage: c for c in old.competencies}
+    after = {c.lineage: c for c in new.competencies}
+    reworded = [
+        (before[k], after[k])
+        for k in after
+        if k in before
+        and (
+            before[k].name != after[k].name
+            or before[k].description != after[k].description
+            or before[k].indicators != after[k].indicators
+        )
+    ]
+    return {
+        "added": [after[k] for k in after if k not in before],
+        "removed": [before[k] for k in before if k not in after],
+        "reworded": reworded,
+        "unchanged": [
+            after[k]
+            for k in after
+            if k in before and all(after[k] is not pair[1] for pair in reworded)
+        ],
+    }

@@ -1,0 +1,107 @@
+"""From demo themes to an approved graduate profile, with the community and the board."""
+
+import pytest
+
+from config import BASE_DIR
+from engage.demo import seed_demo
+from engage.engagements.services import current_engagement
+from engage.extensions import db
+from engage.review import runner, theme_edits, theme_runs
+from engage.review.models import AnalysisRun
+from tests.factories import make_user
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+
+
+def signed_in(browser, live_server, email):
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server}/staff/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/staff/")
+    return page
+
+
+def post_step(page, label):
+    page.get_by_role("button", name=label).click()
+
+
+def test_draft_comment_review_revise_approve_publish(app, live_server, browser):
+    with app.app_context():
+        seed_demo(BASE_DIR / "surveys", n_responses=120)
+        engagement = current_engagement()
+        run = theme_runs.start_run(engagement, {"seed": 0, "n_themes": 6}, actor=None)
+        db.session.commit()
+        runner.claim(run.id)
+        runner.work(run.id, app.config["THEME_ENCODER"])
+        themes = sorted(db.session.get(AnalysisRun, run.id).themes, key=lambda t: t.position)
+        for theme in themes[:2]:
+            theme_edits.accept_theme(theme, None)
+        facilitator = make_user("facilitator").email
+        board = [make_user("board").email for _ in range(3)]
+        db.session.commit()
+
+    staff = signed_in(browser, live_server, facilitator)
+    staff.click("text=Profile drafts")
+    staff.fill("#title", "Portrait of a graduate")
+    staff.click("button:has-text('Create')")
+    for _ in range(2):
+        staff.get_by_role("button", name="Make it a competency").first.click()
+    assert staff.locator("article.competency").count() == 2
+    staff.locator("article.competency").first.get_by_role("link", name="Edit").click()
+    staff.fill("#name_en", "Thinking for yourself")
+    staff.fill("#description_en", "Asks good questions and weighs evidence.")
+    staff.locator("summary", has_text="Español").click()
+    staff.fill("#name_es", "Pensar por sí mismo")
+    staff.fill("#description_es", "Hace buenas preguntas y sopesa la evidencia.")
+    staff.locator("summary", has_text="العربية").click()
+    staff.fill("#name_ar", "التفكير المستقل")
+    staff.click("button:has-text('Save competency')")
+    post_step(staff, "Open for public comment")
+
+    family = browser.new_context().new_page()
+    family.goto(f"{live_server}/es/profile/draft")
+    family.locator("textarea").first.fill("Me encanta. Que también aprendan a escuchar.")
+    family.locator("section.competency button[type=submit]").first.click()
+    assert family.locator(".notice").first.is_visible()
+
+    staff.reload()
+    assert "Me encanta" in staff.locator("article.competency").first.inner_text()
+    post_step(staff, "Send to the board")
+
+    member = signed_in(browser, live_server, board[0])
+    member.click("text=Profile drafts")
+    member.locator("a", has_text="Portrait of a graduate").click()
+    member.get_by_label("Request changes").check()
+    member.fill("#comment", "Please add listening to the first competency.")
+    member.click("button:has-text('Cast my vote')")
+
+    staff.reload()
+    post_step(staff, "Take back for changes")
+    post_step(staff, "Start a new draft from this version")
+    assert "version 2" in staff.locator(".lead").inner_text()
+    staff.locator("article.competency").first.get_by_role("link", name="Edit").click()
+    staff.fill("#description_en", "Asks good questions, listens, and weighs evidence.")
+    staff.click("button:has-text('Save competency')")
+    post_step(staff, "Send to the board")
+
+    # Four board members (three here and the demo's own): three approvals are a majority.
+    for email in board:
+        voter = signed_in(browser, live_server, email)
+        voter.click("text=Profile drafts")
+        voter.locator("a", has_text="Portrait of a graduate").click()
+        voter.get_by_label("Approve").check()
+        voter.click("button:has-text('Cast my vote')")
+    staff.reload()
+    assert "approved" in staff.locator(".lead").inner_text()
+
+    public = browser.new_context().new_page()
+    public.goto(f"{live_server}/es/profile/")
+    assert public.locator("h2", has_text="Pensar por sí mismo").is_visible()
+    assert public.locator(".you-said").first.is_visible()
+    public.goto(f"{live_server}/ar/profile/")
+    assert public.locator("html").get_attribute("dir") == "rtl"
+    assert public.locator("h2", has_text="التفكير المستقل").is_visible()
+    assert public.locator(".you-said").count() == 2
