@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..engagements.models import Engagement, TargetDimension
 from ..engagements.services import target_shares
 from ..extensions import db
+from ..forum.models import Post, Thread
 from ..privacy import is_shown, suppress_breakdown, suppressed_total
 from ..surveys.models import Question, Response, Survey
 
@@ -106,11 +107,42 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
 def responses_by_week(engagement: Engagement) -> list[tuple[date, object]]:
     """Responses per week (weeks start on Monday), small weeks suppressed."""
     day = func.date(Response.submitted_at)
-    daily = db.session.execute(
-        select(day, func.count(Response.id))
-        .where(Response.survey_id.in_(survey_ids(engagement)))
-        .group_by(day)
-    ).all()
+    return _weekly(
+        db.session.execute(
+            select(day, func.count(Response.id))
+            .where(Response.survey_id.in_(survey_ids(engagement)))
+            .group_by(day)
+        ).all()
+    )
+
+
+def posts_by_week(engagement: Engagement) -> list[tuple[date, object]]:
+    """Forum posts and replies per week, small weeks suppressed."""
+    day = func.date(Post.created_at)
+    return _weekly(
+        db.session.execute(
+            select(day, func.count(Post.id))
+            .join(Thread, Thread.id == Post.thread_id)
+            .where(Thread.engagement_id == engagement.id)
+            .group_by(day)
+        ).all()
+    )
+
+
+def posts_breakdown(engagement: Engagement, labels: dict[str, str]) -> Breakdown:
+    """Forum posts by the language they were written in."""
+    counts = dict(
+        db.session.execute(
+            select(Post.language, func.count(Post.id))
+            .join(Thread, Thread.id == Post.thread_id)
+            .where(Thread.engagement_id == engagement.id)
+            .group_by(Post.language)
+        ).all()
+    )
+    return build_breakdown("language", counts, labels, {})
+
+
+def _weekly(daily) -> list[tuple[date, object]]:
     weekly: dict[date, int] = {}
     for raw_day, count in daily:
         when = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day)[:10])
@@ -151,6 +183,8 @@ def participation(engagement: Engagement, language, localized) -> dict:
     school_labels.pop("none", None)
     return {
         "weeks": responses_by_week(engagement),
+        "post_weeks": posts_by_week(engagement),
+        "posts": posts_breakdown(engagement, language_labels),
         "language": response_breakdown(
             engagement,
             Response.language,

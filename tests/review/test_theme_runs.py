@@ -206,3 +206,28 @@ def test_theme_pages_show_no_count_under_five(app, client, sign_in, engagement):
     for url in pages:
         html = client.get(url).get_data(as_text=True)
         assert visible_small_counts(html) == [], url
+
+
+def test_forum_posts_join_the_next_run_labelled_as_forum_posts(app, client, sign_in, engagement):
+    from engage.forum import services as forum_services
+    from engage.forum.models import Moderation, ThreadStatus
+
+    with app.app_context():
+        thread = forum_services.create_thread(
+            db.session.get(Engagement, engagement), "graduates",
+            {"en": "What does a successful graduate look like?"},
+            ThreadStatus.OPEN, Moderation.POST, actor=None)
+        post = forum_services.submit_post(thread, "Graduates should manage money and budgets",
+                                          "en")
+        db.session.commit()
+        post_ref = f"p:{post.id}"
+    run_id = run_now(app, engagement)
+    with app.app_context():
+        assignment = db.session.scalar(select(ThemeAssignment).filter_by(
+            run_id=run_id, contribution=post_ref))
+        assert assignment is not None and assignment.post_id is not None
+        theme_id = assignment.theme_id
+    assert theme_id is not None  # it speaks of money, like a dozen answers do
+    sign_in("facilitator")
+    html = client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True)
+    assert "Graduates should manage money and budgets" in html and "forum post" in html

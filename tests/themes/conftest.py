@@ -14,7 +14,7 @@ try:  # the package may not be installed; the engine needs nothing but the sourc
 except ModuleNotFoundError:
     sys.path.insert(0, str(ROOT))
 
-from themes_corpus import topic_corpus as build_topic_corpus  # noqa: E402
+from tests.themes.themes_corpus import topic_corpus as build_topic_corpus  # noqa: E402
 
 
 @pytest.fixture

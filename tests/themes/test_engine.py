@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from themes_corpus import TOPICS
+from tests.themes.themes_corpus import TOPICS
 
 from engage.themes import ENGINE_VERSION, Contribution, Theme, assign, discover, embed, get_encoder
 from engage.themes.model import KEPT
