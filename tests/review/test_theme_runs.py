@@ -217,7 +217,7 @@ def test_forum_posts_join_the_next_run_labelled_as_forum_posts(app, client, sign
             db.session.get(Engagement, engagement), "graduates",
             {"en": "What does a successful graduate look like?"},
             ThreadStatus.OPEN, Moderation.POST, actor=None)
-        post = forum_services.submit_post(thread, "Graduates should manage money and budgets",
+        post = forum_services.submit_post(thread, "Saving money, budgets and credit matter",
                                           "en")
         db.session.commit()
         post_ref = f"p:{post.id}"
@@ -230,4 +230,4 @@ def test_forum_posts_join_the_next_run_labelled_as_forum_posts(app, client, sign
     assert theme_id is not None  # it speaks of money, like a dozen answers do
     sign_in("facilitator")
     html = client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True)
-    assert "Graduates should manage money and budgets" in html and "forum post" in html
+    assert "Saving money, budgets and credit matter" in html and "forum post" in html
