@@ -4,6 +4,7 @@ covers and whose it misses, and the public "you said, we did" figures.
 `coverage` is a pure function over plain tuples, so its figures can be checked by hand.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -156,7 +157,7 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
         else []
     )
     sizes = suppress_breakdown(
-        {t.id: 0 for t in themes.values()} | _count(a.theme_id for a in assignments)
+        {t.id: 0 for t in themes.values()} | Counter(a.theme_id for a in assignments)
     )
     found.themes = [
         (themes[k].label, sizes[themes[k].id], themes[k])
@@ -197,9 +198,3 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
     found.quotes = [(texts[ref].text, texts[ref].language) for ref in chosen if ref in texts]
     return found
 
-
-def _count(values) -> dict:
-    counts: dict = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts

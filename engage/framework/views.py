@@ -1,5 +1,7 @@
 """Staff screens for the framework: drafting from themes, evidence, versions, board review."""
 
+from collections import Counter
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -68,7 +70,7 @@ def show_version(version_id: int):
     comments = db.session.scalars(
         db.select(PublicComment).filter_by(version_id=version.id).order_by(PublicComment.id)
     ).all()
-    comment_languages = suppress_breakdown(_count(c.language for c in comments))
+    comment_languages = suppress_breakdown(Counter(c.language for c in comments))
     return render_template(
         "framework/version.html",
         version=version,
@@ -100,13 +102,6 @@ def _board_comments(version):
     return db.session.scalars(
         db.select(BoardComment).filter_by(version_id=version.id).order_by(BoardComment.id)
     ).all()
-
-
-def _count(values) -> dict:
-    counts: dict = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 @bp.route("/versions/<int:version_id>/competencies/new", methods=["GET", "POST"])
