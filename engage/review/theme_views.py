@@ -5,6 +5,7 @@ from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..auth.permissions import require_role
@@ -27,9 +28,9 @@ def _start_form(engagement: Engagement) -> StartRunForm:
     form = StartRunForm()
     questions = theme_runs.open_questions(engagement.id)
     form.questions.choices = [
-        (q.id, q.text.get(engagement.default_language) or q.key) for q in questions
+        SelectChoice(q.id, q.text.get(engagement.default_language) or q.key) for q in questions
     ]
-    form.languages.choices = [(lang.code, lang.name) for lang in offered_languages()]
+    form.languages.choices = [SelectChoice(lang.code, lang.name) for lang in offered_languages()]
     if request.method == "GET":
         form.questions.data = [q.id for q in questions]
     return form
@@ -117,15 +118,17 @@ def show_theme(theme_id: int):
 def _theme_forms(theme: Theme) -> dict:
     others = [t for t in theme.run.themes if t.id != theme.id and t.status != ThemeStatus.MERGED]
     rename = RenameForm(prefix="rename", label=theme.label)
-    rename.language.choices = [("", _("Working language"))] + [
-        (lang.code, lang.name) for lang in offered_languages()
+    rename.language.choices = [SelectChoice("", _("Working language"))] + [
+        SelectChoice(lang.code, lang.name) for lang in offered_languages()
     ]
     merge = MergeForm(prefix="merge")
-    merge.others.choices = [(t.id, t.label) for t in others]
+    merge.others.choices = [SelectChoice(t.id, t.label) for t in others]
     split = SplitForm(prefix="split")
-    split.members.choices = [(a.contribution, a.contribution) for a in theme.assignments]
+    split.members.choices = [
+        SelectChoice(a.contribution, a.contribution) for a in theme.assignments
+    ]
     move = MoveForm(prefix="move")
-    move.target.choices = [(t.id, t.label) for t in others]
+    move.target.choices = [SelectChoice(t.id, t.label) for t in others]
     return {"rename_form": rename, "merge_form": merge, "split_form": split, "move_form": move}
 
 

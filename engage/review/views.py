@@ -14,6 +14,7 @@ from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..audit import record_event
 from ..auth.models import Role
@@ -134,7 +135,9 @@ def enter_response(survey_id: int):
         base=EnteredResponseForm,
     )
     form.answered_in.choices = [
-        (code, KNOWN_LANGUAGES[code].name) for code in survey.languages if code in KNOWN_LANGUAGES
+        SelectChoice(code, KNOWN_LANGUAGES[code].name)
+        for code in survey.languages
+        if code in KNOWN_LANGUAGES
     ]
     if request.method == "GET":
         form.submission_token.data = survey_services.new_submission_token()

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from tests.themes.themes_corpus import TOPICS
 
 from engage.themes import ENGINE_VERSION, Contribution, Theme, assign, discover, embed, get_encoder
 from engage.themes.model import KEPT
+from tests.themes.themes_corpus import TOPICS
 
 
 def purity(result, truth_by_id):
