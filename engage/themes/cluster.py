@@ -55,12 +55,17 @@ def coassociation(points: np.ndarray, seed: int, runs_per_k: int = 6) -> np.ndar
     distinct = len(np.unique(points.round(6), axis=0))
     k_top = max(2, min(30, n // 5, distinct))
     ks = list(range(2 if k_top < 8 else 4, k_top + 1, 2)) or [k_top]
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
     rng = np.random.RandomState(seed)
     blocks = []
-    for k in ks:
-        for _ in range(runs_per_k):
-            labels = _kmeans(points, k, int(rng.randint(2**31 - 1)))
-            blocks.append(np.eye(k, dtype=np.float32)[labels])
+    # Many small k-means runs: OpenMP threads cost more than they save here (measured 3x-25x
+    # slower with threads on a busy 2-core machine), so each run uses one.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        for k in ks:
+            for _ in range(runs_per_k):
+                labels = _kmeans(points, k, int(rng.randint(2**31 - 1)))
+                blocks.append(np.eye(k, dtype=np.float32)[labels])
     onehot = np.hstack(blocks)
     together = onehot @ onehot.T
     together /= len(blocks)
