@@ -44,18 +44,33 @@ LANGUAGE_WEIGHTS = {
 # Enrolled families by home language and by school, as a district's student system reports them.
 DEMO_ENROLLMENT = {
     TargetDimension.LANGUAGE: {
-        "en": 9800, "es": 5900, "vi": 1150, "zh-Hans": 800, "ar": 950, "pt-BR": 600, "ht": 560,
-        "so": 520, "hmn": 420,
+        "en": 9800,
+        "es": 5900,
+        "vi": 1150,
+        "zh-Hans": 800,
+        "ar": 950,
+        "pt-BR": 600,
+        "ht": 560,
+        "so": 520,
+        "hmn": 420,
     },
     TargetDimension.SCHOOL: {
-        "lincoln-elementary": 4100, "riverside-elementary": 3900, "jefferson-middle": 4300,
-        "westview-high": 4600, "eastside-high": 3800,
+        "lincoln-elementary": 4100,
+        "riverside-elementary": 3900,
+        "jefferson-middle": 4300,
+        "westview-high": 4600,
+        "eastside-high": 3800,
     },
 }
 # Eastside High's families answer least: the dashboard should flag it.
 SCHOOL_WEIGHTS = {
-    "lincoln-elementary": 24, "riverside-elementary": 20, "jefferson-middle": 22,
-    "westview-high": 22, "eastside-high": 6, "none": 6, None: 10,
+    "lincoln-elementary": 24,
+    "riverside-elementary": 20,
+    "jefferson-middle": 22,
+    "westview-high": 22,
+    "eastside-high": 6,
+    "none": 6,
+    None: 10,
 }
 ROLE_WEIGHTS = {"parent": 55, "student": 20, "staff": 15, "community": 10, None: 8}
 
@@ -79,6 +94,7 @@ def seed_demo(surveys_folder: Path, n_responses: int = 300, seed: int = 2026) ->
     if not target_shares(engagement, TargetDimension.LANGUAGE):
         set_targets(engagement, DEMO_ENROLLMENT, actor=None)
     lines += _seed_accounts()
+    lines += _seed_conversation(engagement)
     survey = survey_services.find_open_survey("graduate-profile")
     if survey is not None:
         existing = survey_services.count_responses(survey)
@@ -171,3 +187,39 @@ def _home_language(code: str) -> str:
         "so": "somali",
         "hmn": "hmong",
     }[code]
+
+
+DEMO_PROMPT = {
+    "en": "What does a successful graduate of our schools look like?",
+    "es": "¿Cómo es un graduado exitoso de nuestras escuelas?",
+    "vi": "Một học sinh tốt nghiệp thành công của trường chúng ta là người như thế nào?",
+    "ar": "كيف يبدو الخريج الناجح من مدارسنا؟",
+}
+DEMO_POSTS = [
+    ("en", "Someone who can disagree with you respectfully and still work with you."),
+    ("es", "Alguien que sabe cuidar su dinero y ayudar a su familia."),
+    ("vi", "Một người biết suy nghĩ độc lập và tự tin nói lên ý kiến của mình."),
+    ("en", "They know how to learn something new on their own, without a teacher."),
+    ("ar", "شخص يحترم الثقافات المختلفة ويتحدث أكثر من لغة."),
+    ("es", "Que tenga confianza para hablar en público, en inglés y en español."),
+]
+
+
+def _seed_conversation(engagement) -> list[str]:
+    """One open conversation with a few posts, so the forum and the themes have some."""
+    from .forum import services as forum_services
+    from .forum.models import Moderation, ThreadStatus
+
+    if forum_services.find_thread("successful-graduate") is not None:
+        return []
+    thread = forum_services.create_thread(
+        engagement,
+        "successful-graduate",
+        DEMO_PROMPT,
+        ThreadStatus.OPEN,
+        Moderation.POST,
+        actor=None,
+    )
+    for language, body in DEMO_POSTS:
+        forum_services.submit_post(thread, body, language)
+    return [f"demo conversation with {len(DEMO_POSTS)} posts"]

@@ -76,7 +76,8 @@ def _project(vectors: np.ndarray, seed: int, dim: int = 64) -> np.ndarray:
     from sklearn.decomposition import PCA
 
     dim = min(dim, vectors.shape[0] - 1, vectors.shape[1])
-    if dim < 2:
+    # Identical rows (the same answer pasted many times) have no variance to project on.
+    if dim < 2 or np.ptp(vectors, axis=0).max() < 1e-7:
         return vectors
     projected = PCA(dim, svd_solver="full", random_state=seed).fit_transform(vectors)
     return normalise_rows(projected)

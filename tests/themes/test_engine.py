@@ -134,3 +134,14 @@ def test_languages_the_encoder_lacks_get_their_own_lexical_themes(topic_corpus):
         assert len(theme.languages) == 1  # never mixed: the encoder cannot compare them
     somali = [t for t in result.themes if "so" in t.languages]
     assert len(somali) >= 3
+
+
+def test_identical_rows_are_not_projected():
+    """The same answer pasted many times has no variance: projecting it used to divide by zero
+    (a warning that filterwarnings=error turns into a failed theme run)."""
+    import numpy as np
+
+    from engage.themes.cluster import _project
+
+    rows = np.ones((12, 8), dtype=np.float32)
+    assert np.array_equal(_project(rows, seed=0), rows)
