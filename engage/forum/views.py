@@ -64,13 +64,13 @@ def _browser_limit_key() -> str:
     return f"browser:{_browser_key()[:32]}"
 
 
-def _config_limit(name: str, default: str):
-    return lambda: current_app.config.get(name, default)
+def _config_limit(name: str):
+    return lambda: current_app.config[name]
 
 
 #: The per-address limit on every forum form, generous enough for a shared school network.
 address_limit = limiter.shared_limit(
-    _config_limit("FORUM_ADDRESS_RATE_LIMIT", "60 per minute;1000 per day"),
+    _config_limit("FORUM_ADDRESS_RATE_LIMIT"),
     scope="forum-address",
     key_func=client_key,
     methods=["POST"],
@@ -88,7 +88,7 @@ def list_threads():
 
 @bp.route("/<lang_code>/conversations/<slug>", methods=["GET", "POST"])
 @limiter.limit(
-    _config_limit("FORUM_POST_RATE_LIMIT", "5 per minute;50 per day"),
+    _config_limit("FORUM_POST_RATE_LIMIT"),
     methods=["POST"],
     key_func=_browser_limit_key,
     deduct_when=_accepted,
@@ -167,7 +167,7 @@ def _prompt(thread):
 
 @bp.post("/<lang_code>/conversations/posts/<int:post_id>/endorse")
 @limiter.limit(
-    _config_limit("FORUM_ENDORSE_RATE_LIMIT", "30 per minute;300 per day"),
+    _config_limit("FORUM_ENDORSE_RATE_LIMIT"),
     key_func=_browser_limit_key,
 )
 @address_limit
@@ -188,7 +188,7 @@ def endorse_post(post_id: int):
 
 @bp.route("/<lang_code>/conversations/posts/<int:post_id>/report", methods=["GET", "POST"])
 @limiter.limit(
-    _config_limit("FORUM_REPORT_RATE_LIMIT", "10 per minute;100 per day"),
+    _config_limit("FORUM_REPORT_RATE_LIMIT"),
     methods=["POST"],
     key_func=_browser_limit_key,
 )
@@ -197,7 +197,7 @@ def report_post(post_id: int):
     post = services.find_visible_post(post_id) or abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        threshold = current_app.config.get("FORUM_REPORTS_TO_HOLD", services.REPORTS_TO_HOLD)
+        threshold = current_app.config["FORUM_REPORTS_TO_HOLD"]
         try:
             services.report_post(
                 post, ReportReason(form.reason.data), form.details.data, _browser_key(), threshold
@@ -214,7 +214,7 @@ def report_post(post_id: int):
 
 @bp.route("/<lang_code>/conversations/rate/<code>", methods=["GET", "POST"])
 @limiter.limit(
-    _config_limit("FORUM_RATE_RATE_LIMIT", "10 per minute;100 per day"),
+    _config_limit("FORUM_RATE_RATE_LIMIT"),
     methods=["POST"],
     key_func=_browser_limit_key,
 )
