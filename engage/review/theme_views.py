@@ -1,6 +1,15 @@
 """Theme runs and theme review for facilitators: start a run, watch it, review its themes."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -272,7 +281,7 @@ def export_themes(run_id: int):
             )
 
     return HttpResponse(
-        rows(),
+        stream_with_context(rows()),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="themes-run-{run.id}.csv"'},
     )
