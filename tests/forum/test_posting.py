@@ -48,7 +48,8 @@ def test_posts_in_the_readers_language_come_first_then_newest(app, client, threa
     post(client, thread, "Second in English.")
     post(client, thread, "Tercero en español.", lang="es")
     page = app.test_client().get(thread_url(thread, "es")).get_data(as_text=True)
-    order = [page.index(text) for text in ("Tercero", "Primero", "Second")]
+    bodies = ("Tercero en español.", "Primero en español.", "Second in English.")
+    order = [page.index(text) for text in bodies]
     assert order == sorted(order)
 
 
