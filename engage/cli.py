@@ -28,6 +28,7 @@ def main():
 def register_commands(app: Flask) -> None:
     for command in (
         init_db,
+        create_engagement_command,
         import_surveys_command,
         create_user_command,
         demo,
@@ -62,6 +63,29 @@ def _safe_url() -> str:
     from .extensions import db
 
     return db.engine.url.render_as_string(hide_password=True)
+
+
+@click.command("create-engagement")
+@click.argument("slug")
+@click.option(
+    "--name", required=True, help="The engagement's name, e.g. 'Graduate Profile 2026-27'."
+)
+@click.option("--language", default="en", show_default=True, help="Working language.")
+@click.option("--open/--draft", "is_open", default=True, show_default=True)
+@with_appcontext
+def create_engagement_command(slug, name, language, is_open):
+    """Start an engagement (one cycle of community input) to attach surveys and forums to."""
+    from .engagements.models import Engagement, EngagementStatus
+    from .extensions import db
+
+    if db.session.query(Engagement).filter_by(slug=slug).one_or_none() is not None:
+        raise click.ClickException(f"An engagement with the slug {slug!r} already exists.")
+    status = EngagementStatus.OPEN if is_open else EngagementStatus.DRAFT
+    db.session.add(
+        Engagement(slug=slug, name={language: name}, default_language=language, status=status)
+    )
+    db.session.commit()
+    click.echo(f"Created engagement {slug} ({status.value}).")
 
 
 @click.command("import-surveys")

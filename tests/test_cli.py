@@ -25,8 +25,14 @@ def test_demo_seeds_responses_in_several_languages_and_accounts(app, runner):
 
 def test_create_user_makes_the_first_admin(app, runner):
     result = runner.invoke(
-        args=["create-user", "first.admin@district.org", "--role", "admin",
-              "--password", "a long enough password"]
+        args=[
+            "create-user",
+            "first.admin@district.org",
+            "--role",
+            "admin",
+            "--password",
+            "a long enough password",
+        ]
     )
     assert result.exit_code == 0, result.output
     short = runner.invoke(
@@ -37,3 +43,19 @@ def test_create_user_makes_the_first_admin(app, runner):
         user = db.session.scalar(select(User).filter_by(email="first.admin@district.org"))
         assert user.role == Role.ADMIN and user.check_password("a long enough password")
         assert user.password_hash.startswith("$argon2")
+
+
+def test_a_district_starts_an_engagement_and_attaches_its_surveys(app, runner):
+    from engage.engagements.models import Engagement
+    from engage.surveys.models import Survey
+
+    created = runner.invoke(args=["create-engagement", "gp-2027", "--name", "Graduate Profile"])
+    assert created.exit_code == 0, created.output
+    again = runner.invoke(args=["create-engagement", "gp-2027", "--name", "Twice"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    imported = runner.invoke(args=["import-surveys", "--engagement", "gp-2027"])
+    assert imported.exit_code == 0, imported.output
+    with app.app_context():
+        engagement = db.session.scalar(select(Engagement).filter_by(slug="gp-2027"))
+        survey = db.session.scalar(select(Survey).filter_by(slug="graduate-profile"))
+        assert engagement.status == "open" and survey.engagement_id == engagement.id
