@@ -10,9 +10,10 @@ from ..auth.models import Role
 from ..auth.permissions import require_role
 from ..engagements.services import current_engagement
 from ..extensions import db
-from ..i18n import offered_languages, select_language
+from ..i18n import localized, offered_languages, select_language
 from ..models_base import DomainError
 from ..privacy import suppress_breakdown
+from ..review import dashboard
 from ..review.models import Theme
 from . import evidence, services
 from .forms import CommentForm, FrameworkForm, VoteForm, competency_form, competency_texts
@@ -93,6 +94,12 @@ def show_version(version_id: int):
         comment_languages=comment_languages,
         board_comments=_board_comments(version),
         settings=_settings(),
+        role_names=dashboard.option_labels(
+            framework.engagement, "role", select_language(), localized
+        ),
+        school_names=dashboard.option_labels(
+            framework.engagement, "school", select_language(), localized
+        ),
     )
 
 

@@ -50,6 +50,8 @@ def raw_counts(run: AnalysisRun, column) -> dict[int, dict[str, int]]:
             )
         )
     for theme_id, group, count in rows:
+        if group == "none":  # "prefer not to say" is not a group
+            continue
         bucket = counts.setdefault(theme_id, {})
         bucket[group or ""] = bucket.get(group or "", 0) + count
     return counts

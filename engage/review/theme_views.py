@@ -21,10 +21,10 @@ from ..auth.permissions import require_role
 from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
 from ..extensions import db
-from ..i18n import KNOWN_LANGUAGES, offered_languages
+from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
 from ..models_base import DomainError
 from ..privacy import suppress_breakdown
-from . import runner, theme_community, theme_edits, theme_runs
+from . import dashboard, runner, theme_community, theme_edits, theme_runs
 from .contributions import texts_for
 from .exports import csv_line
 from .models import AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeStatus
@@ -120,8 +120,15 @@ def show_theme(theme_id: int):
         texts=texts_for([a.contribution for a in members]),
         community=theme_community.communities(theme.run).get(theme.id),
         languages=KNOWN_LANGUAGES,
+        role_names=option_labels(theme.run.engagement_id, "role"),
+        school_names=option_labels(theme.run.engagement_id, "school"),
         **forms,
     )
+
+
+def option_labels(engagement_id: int, maps_to: str) -> dict[str, str]:
+    engagement = db.session.get(Engagement, engagement_id)
+    return dashboard.option_labels(engagement, maps_to, select_language(), localized)
 
 
 def _theme_forms(theme: Theme) -> dict:
