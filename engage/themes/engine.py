@@ -24,8 +24,9 @@ from .model import CANDIDATE, ENGINE_VERSION, KEPT, Contribution, DiscoveryResul
 MAX_UNCLEAR = 0.10
 #: Reviewable bounds for the number of themes chosen automatically.
 MIN_THEMES, MAX_THEMES = 5, 30
-#: An uncovered language needs this many contributions to get its own lexical themes.
-MIN_LEXICAL = 40
+#: An uncovered language with this many contributions gets lexical themes of its own; fewer
+#: stay in the encoder's shared space, where their vectors say little.
+MIN_LEXICAL = 12
 #: A theme's join threshold: this quantile of its members' similarity to its centroid.
 THRESHOLD_QUANTILE = 0.05
 

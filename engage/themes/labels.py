@@ -66,17 +66,26 @@ def describe(
                     keywords = keywords_by_language.get(language, [[]] * len(groups))[index]
                     if keywords:
                         break
+        quotes = representatives(members, vectors, centroids[index], bases, n_quotes)
         out.append(
             Description(
-                label=make_label(keywords),
+                # Without keywords (every word too common or too rare), the most typical
+                # answer's opening words name the theme better than a placeholder would.
+                label=make_label(keywords)
+                if keywords or not quotes
+                else quote_label(texts[quotes[0]]),
                 keywords=list(keywords),
-                representatives=representatives(
-                    members, vectors, centroids[index], bases, n_quotes
-                ),
+                representatives=quotes,
                 languages=dict(Counter(locales[i] for i in members).most_common()),
             )
         )
     return out
+
+
+def quote_label(text: str, words: int = 6) -> str:
+    """The first few words of a quote, as a label: "Một người biết suy nghĩ độc lập…"."""
+    parts = (text or "").split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _most_typical(members: np.ndarray, vectors: np.ndarray, centroid: np.ndarray) -> np.ndarray:

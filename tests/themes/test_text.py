@@ -48,3 +48,12 @@ def test_chinese_keywords_keep_the_longer_word_once():
     keywords = ctfidf_keywords(groups, "zh", top=4)[0]
     assert "計程車" in keywords
     assert "計程" not in keywords and "程車" not in keywords
+
+
+def test_a_theme_without_keywords_is_named_by_its_most_typical_answer():
+    from engage.themes.labels import quote_label
+
+    assert quote_label("Một người biết suy nghĩ độc lập và tự tin nói") == (
+        "Một người biết suy nghĩ độc…"
+    )
+    assert quote_label("Short one") == "Short one"
