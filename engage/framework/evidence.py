@@ -197,4 +197,3 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
     texts = texts_for(chosen)
     found.quotes = [(texts[ref].text, texts[ref].language) for ref in chosen if ref in texts]
     return found
-

@@ -318,27 +318,19 @@ def request_changes(version: FrameworkVersion, actor) -> FrameworkVersion:
     return version
 
 
-def compare_versions(old: FrameworkVersion, new: FrameworkVersion, language: str) -> dict:
-    """Competencies added, removed and reworded between two versions (matched by lineage)."""
+def compare_versions(old: FrameworkVersion, new: FrameworkVersion) -> dict:
+    """Competencies added, removed, reworded and unchanged between two versions (matched by
+    lineage, which a competency keeps from draft to draft)."""
     before = {c.lineage: c for c in old.competencies}
     after = {c.lineage: c for c in new.competencies}
-    reworded = [
-        (before[k], after[k])
-        for k in after
-        if k in before
-        and (
-            before[k].name != after[k].name
-            or before[k].description != after[k].description
-            or before[k].indicators != after[k].indicators
-        )
-    ]
+
+    def same(a, b) -> bool:
+        return (a.name, a.description, a.indicators) == (b.name, b.description, b.indicators)
+
+    kept = [k for k in after if k in before]
     return {
         "added": [after[k] for k in after if k not in before],
         "removed": [before[k] for k in before if k not in after],
-        "reworded": reworded,
-        "unchanged": [
-            after[k]
-            for k in after
-            if k in before and all(after[k] is not pair[1] for pair in reworded)
-        ],
+        "reworded": [(before[k], after[k]) for k in kept if not same(before[k], after[k])],
+        "unchanged": [after[k] for k in kept if same(before[k], after[k])],
     }

@@ -278,7 +278,7 @@ def compare_versions(version_id: int):
         "framework/compare.html",
         old=old,
         new=new,
-        changes=services.compare_versions(old, new, select_language().code),
+        changes=services.compare_versions(old, new),
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..surveys.models import QuestionKind, Response, Survey
+from .services import answers_by_question
 
 # A respondent could type "=HYPERLINK(...)"; Excel would run it when staff open the file.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,9 +52,7 @@ def responses_csv(survey_id: int, language, localized) -> Iterator[str]:
         .execution_options(yield_per=1000)
     )
     for response in db.session.scalars(query):
-        by_question: dict[int, list] = {}
-        for answer in sorted(response.answers, key=lambda a: (a.question_id, a.rank or 0)):
-            by_question.setdefault(answer.question_id, []).append(answer)
+        by_question = answers_by_question(response)
         cells = [
             response.receipt_code,
             response.submitted_at.isoformat(timespec="seconds"),

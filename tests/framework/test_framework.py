@@ -64,7 +64,7 @@ def test_a_version_goes_from_draft_to_approved_and_is_frozen_on_the_way(app, the
         assert second.status == VersionStatus.IN_REVIEW  # 1 of 3 is no majority of members
         services.cast_vote(second, board[1], "approve", "", SETTINGS)
         assert second.status == VersionStatus.APPROVED  # 2 of 3: quorum and majority
-        changes = services.compare_versions(version, second, "en")
+        changes = services.compare_versions(version, second)
         assert [after.name["en"] for _before, after in changes["reworded"]] == [
             "Thinking for yourself"
         ]
