@@ -14,6 +14,7 @@ from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
@@ -66,8 +67,11 @@ def list_runs():
         runner.launch(current_app._get_current_object(), run.id)
         return redirect(url_for("theme_review.show_run", run_id=run.id))
     runs = db.session.scalars(
-        select(AnalysisRun).filter_by(engagement_id=engagement.id).order_by(AnalysisRun.id.desc())
-    ).all()
+        select(AnalysisRun)
+        .filter_by(engagement_id=engagement.id)
+        .options(selectinload(AnalysisRun.themes), selectinload(AnalysisRun.started_by))
+        .order_by(AnalysisRun.id.desc())
+    ).all()  # the list shows each run's theme count and starter: load them in two queries
     return render_template("themes/runs.html", engagement=engagement, runs=runs, form=form)
 
 
