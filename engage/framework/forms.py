@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -43,17 +43,52 @@ def competency_texts(form, languages) -> tuple[dict, dict, dict]:
     return name, description, indicators
 
 
+DECISIONS = [
+    SelectChoice(VoteDecision.APPROVE.value, _l("Approve")),
+    SelectChoice(VoteDecision.REQUEST_CHANGES.value, _l("Request changes")),
+    SelectChoice(VoteDecision.ABSTAIN.value, _l("Abstain")),
+]
+#: Primary keys are 32-bit integers: a larger number in a URL or a form names no record (and
+#: PostgreSQL would refuse to compare it with an int4 column).
+MAX_ID = 2_147_483_647
+
+
+def record_id(value) -> int | None:
+    """A record id typed into a URL or a form, or None if it cannot be one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+COMMENT_LENGTH = Length(max=5000, message=_l("Comments can be at most 5,000 characters."))
+
+
 class VoteForm(FlaskForm):
+    """A board member's own vote."""
+
     decision = RadioField(
-        _l("Your vote"),
-        [InputRequired(_l("Please choose how you vote."))],
-        choices=[
-            SelectChoice(VoteDecision.APPROVE.value, _l("Approve")),
-            SelectChoice(VoteDecision.REQUEST_CHANGES.value, _l("Request changes")),
-            SelectChoice(VoteDecision.ABSTAIN.value, _l("Abstain")),
-        ],
+        _l("Your vote"), [InputRequired(_l("Please choose how you vote."))], choices=DECISIONS
     )
-    comment = TextAreaField(_l("Comment (optional)"), [Length(max=5000)])
+    comment = TextAreaField(_l("Comment (optional)"), [COMMENT_LENGTH])
+
+
+class RecordVoteForm(FlaskForm):
+    """An admin records a vote a board member cast at a public meeting, naming the member."""
+
+    member = SelectField(
+        _l("Board member who voted"),
+        [InputRequired(_l("Please choose the board member whose vote you are recording."))],
+        coerce=record_id,
+        validate_choice=False,  # the service says clearly why a member cannot be recorded
+    )
+    decision = RadioField(
+        _l("Their vote"),
+        [InputRequired(_l("Please choose how the member voted."))],
+        choices=DECISIONS,
+    )
+    comment = TextAreaField(_l("Comment (optional)"), [COMMENT_LENGTH])
 
 
 class CommentForm(FlaskForm):
@@ -63,4 +98,13 @@ class CommentForm(FlaskForm):
             InputRequired(_l("Please write a comment.")),
             Length(max=5000, message=_l("Comments can be at most 5,000 characters.")),
         ],
+    )
+
+
+class BoardCommentForm(FlaskForm):
+    """A board member's comment on one competency (prefixed by the competency's id)."""
+
+    body = TextAreaField(
+        _l("Board comment on this competency"),
+        [InputRequired(_l("Please write a comment.")), COMMENT_LENGTH],
     )

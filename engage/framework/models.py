@@ -65,6 +65,9 @@ class FrameworkVersion(db.Model):
     #: When it left draft and could no longer change.
     frozen_at = mapped_column(db.DateTime(timezone=True))
     decided_at = mapped_column(db.DateTime(timezone=True))
+    #: The board's count when it decided: {"members": 5, "approve": 3, ...}, kept so the published
+    #: profile still says how the board voted after members come and go.
+    board_tally = mapped_column(db.JSON)
 
     framework = relationship("Framework", back_populates="versions")
     competencies = relationship(
@@ -163,6 +166,8 @@ class BoardComment(db.Model):
 
 
 class Vote(db.Model):
+    """A board member's vote. One per member per version; only board members' votes count."""
+
     __tablename__ = "votes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,9 +179,13 @@ class Vote(db.Model):
         db.Enum(VoteDecision, native_enum=False, length=20), nullable=False
     )
     comment: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
+    #: The admin who recorded this member's vote (taken at a public meeting); None when the
+    #: member cast it themselves.
+    recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     version = relationship("FrameworkVersion", back_populates="votes")
-    voter = relationship("User")
+    voter = relationship("User", foreign_keys=[voter_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
 
     __table_args__ = (db.UniqueConstraint("version_id", "voter_id"),)

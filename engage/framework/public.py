@@ -9,7 +9,7 @@ from ..engagements.services import current_engagement
 from ..extensions import db, limiter
 from ..i18n import select_language
 from ..models_base import DomainError
-from . import evidence, services
+from . import board, evidence, services
 from .forms import CommentForm
 from .models import FrameworkVersion, VersionStatus
 
@@ -41,6 +41,7 @@ def show_profile():
         "framework/profile.html",
         version=version,
         draft=draft,
+        count=board.board_count(version) if version else None,
         evidence_for={
             c.id: evidence.competency_evidence(c, run)
             for c in (version.competencies if version else [])

@@ -1,4 +1,4 @@
-"""Framework verbs: drafting, evidence, versions, public comment, board votes.
+"""Framework verbs: drafting, evidence, versions, public comment (the board's are in board.py).
 
 Services take explicit arguments, flush rather than commit, record an audit event, and raise
 DomainError (a 409 page) for what the version's state does not allow.
@@ -10,12 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import record_event
-from ..auth.models import Role, User
 from ..extensions import db
 from ..forum.text import MAX_BODY_LENGTH, clean_text
 from ..models_base import DomainError, utcnow
 from .models import (
-    BoardComment,
     Competency,
     DismissedSuggestion,
     Evidence,
@@ -23,8 +21,6 @@ from .models import (
     FrameworkVersion,
     PublicComment,
     VersionStatus,
-    Vote,
-    VoteDecision,
 )
 from .workflow import Action, transition
 
@@ -142,6 +138,12 @@ def accept_suggestion(version: FrameworkVersion, theme, working_language: str, a
 
 
 def dismiss_suggestion(framework: Framework, theme, actor) -> None:
+    """Stop offering `theme`; dismissing it again (a second tab, a double click) changes nothing."""
+    already = db.session.scalar(
+        select(DismissedSuggestion.id).filter_by(framework_id=framework.id, theme_key=theme.key)
+    )
+    if already is not None:
+        return
     db.session.add(DismissedSuggestion(framework_id=framework.id, theme_key=theme.key))
     db.session.flush()
     record_event(actor, "framework.suggestion_dismissed", framework, {"theme": theme.label})
@@ -223,99 +225,6 @@ def hide_public_comment(comment: PublicComment, actor) -> PublicComment:
     comment.status = CommentStatus.HIDDEN
     record_event(actor, "public_comment.hidden", comment)
     return comment
-
-
-def add_board_comment(version, competency, author, body: str) -> BoardComment:
-    body = clean_text(body)
-    if not body:
-        raise DomainError(_l("Please write a comment."))
-    comment = BoardComment(
-        version_id=version.id,
-        competency_id=getattr(competency, "id", None),
-        author_id=author.id,
-        body=body[:MAX_BODY_LENGTH],
-    )
-    db.session.add(comment)
-    db.session.flush()
-    record_event(author, "board_comment.added", comment, {"version": version.number})
-    return comment
-
-
-def board_members() -> list[User]:
-    return list(db.session.scalars(select(User).filter_by(role=Role.BOARD, active=True)))
-
-
-def tally(version: FrameworkVersion) -> dict:
-    counts = {decision: 0 for decision in VoteDecision}
-    for vote in version.votes:
-        counts[vote.decision] += 1
-    return counts
-
-
-def decision_reached(version: FrameworkVersion, settings: dict) -> bool:
-    """Quorum (more than QUORUM of members voted) and a majority for approval, by the rule set
-    in BOARD_APPROVAL: of all members, or of the votes cast other than abstentions."""
-    members = len(board_members())
-    votes = tally(version)
-    cast = sum(votes.values())
-    if members == 0 or cast <= members * settings["BOARD_QUORUM"]:
-        return False
-    if settings["BOARD_APPROVAL"] == "majority_of_votes":
-        counted = votes[VoteDecision.APPROVE] + votes[VoteDecision.REQUEST_CHANGES]
-        return votes[VoteDecision.APPROVE] * 2 > counted
-    return votes[VoteDecision.APPROVE] * 2 > members
-
-
-def cast_vote(version, voter, decision: VoteDecision, comment: str, settings: dict) -> Vote:
-    """Record a board member's vote; approving happens once quorum and majority are there."""
-    transition(version, Action.VOTE)
-    if any(v.voter_id == voter.id for v in version.votes):
-        raise DomainError(_l("You have already voted on this version."))
-    vote = Vote(
-        version=version,
-        voter_id=voter.id,
-        decision=VoteDecision(decision),
-        comment=clean_text(comment)[:MAX_BODY_LENGTH],
-    )
-    db.session.add(vote)
-    db.session.flush()
-    record_event(voter, "version.voted", version, {"decision": str(decision)})
-    if decision_reached(version, settings):
-        approve(version, voter, settings)
-    return vote
-
-
-def approve(version: FrameworkVersion, actor, settings: dict) -> FrameworkVersion:
-    """Approve with the board's votes; refused without quorum and majority."""
-    if version.status == VersionStatus.IN_REVIEW and not decision_reached(version, settings):
-        raise DomainError(
-            _l("The board has not approved this version: there is no quorum or no majority yet.")
-        )
-    transition(version, Action.APPROVE)
-    version.decided_at = utcnow()
-    for older in version.framework.versions:
-        if older.id != version.id and older.status == VersionStatus.APPROVED:
-            transition(older, Action.SUPERSEDE)
-    record_event(
-        actor,
-        "version.approved",
-        version,
-        {"votes": {str(k): v for k, v in tally(version).items()}},
-    )
-    return version
-
-
-def request_changes(version: FrameworkVersion, actor) -> FrameworkVersion:
-    """Send the version back: allowed once a board member has asked for changes."""
-    if (
-        version.status == VersionStatus.IN_REVIEW
-        and not tally(version)[VoteDecision.REQUEST_CHANGES]
-    ):
-        raise DomainError(_l("No board member has asked for changes."))
-    transition(version, Action.REQUEST_CHANGES)
-    version.decided_at = utcnow()
-    record_event(actor, "version.changes_requested", version, {"number": version.number})
-    return version
 
 
 def compare_versions(old: FrameworkVersion, new: FrameworkVersion) -> dict:

@@ -1,22 +1,28 @@
 """Staff screens for the framework: drafting from themes, evidence, versions, board review."""
 
-from collections import Counter
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.models import Role
+from ..auth.models import Role, User
 from ..auth.permissions import require_role
 from ..engagements.services import current_engagement
+from ..errors import render_error
 from ..extensions import db
-from ..i18n import localized, offered_languages, select_language
+from ..i18n import offered_languages
 from ..models_base import DomainError
-from ..privacy import suppress_breakdown
-from ..review import dashboard
 from ..review.models import Theme
-from . import evidence, services
-from .forms import CommentForm, FrameworkForm, VoteForm, competency_form, competency_texts
+from . import board, evidence, pages, services
+from .forms import (
+    MAX_ID,
+    BoardCommentForm,
+    FrameworkForm,
+    RecordVoteForm,
+    VoteForm,
+    competency_form,
+    competency_texts,
+    record_id,
+)
 from .models import (
     Competency,
     Evidence,
@@ -25,14 +31,12 @@ from .models import (
     PublicComment,
     VersionStatus,
 )
-from .workflow import Action, can
+from .workflow import REFUSALS, Action, can
 
 bp = Blueprint("framework", __name__)
 READERS = (Role.FACILITATOR, Role.BOARD)
-
-
-def _settings() -> dict:
-    return {key: current_app.config[key] for key in ("BOARD_QUORUM", "BOARD_APPROVAL")}
+#: Ids in URLs stop at the largest 32-bit integer: a larger one is a 404, not a database error.
+ID = f"int(max={MAX_ID})"
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -62,58 +66,15 @@ def list_frameworks():
     )
 
 
-@bp.get("/versions/<int:version_id>")
+@bp.get(f"/versions/<{ID}:version_id>")
 @require_role(*READERS)
 def show_version(version_id: int):
-    version = db.get_or_404(FrameworkVersion, version_id)
-    framework = version.framework
-    run = evidence.latest_run(framework.engagement_id)
-    comments = db.session.scalars(
-        db.select(PublicComment).filter_by(version_id=version.id).order_by(PublicComment.id)
-    ).all()
-    comment_languages = suppress_breakdown(Counter(c.language for c in comments))
-    return render_template(
-        "framework/version.html",
-        version=version,
-        framework=framework,
-        run=run,
-        evidence_for={c.id: evidence.competency_evidence(c, run) for c in version.competencies},
-        suggestions=services.suggestions(framework, version, run)
-        if can(version.status, Action.EDIT)
-        else [],
-        themes=[t for t in (run.themes if run else []) if t.status.value != "merged"],
-        languages=offered_languages(),
-        can=can,
-        Action=Action,
-        tally=services.tally(version),
-        members=len(services.board_members()),
-        my_vote=next((v for v in version.votes if v.voter_id == current_user.id), None),
-        vote_form=VoteForm(),
-        comment_form=CommentForm(prefix="board"),
-        public_comments=comments,
-        comment_languages=comment_languages,
-        board_comments=_board_comments(version),
-        settings=_settings(),
-        role_names=dashboard.option_labels(
-            framework.engagement, "role", select_language(), localized
-        ),
-        school_names=dashboard.option_labels(
-            framework.engagement, "school", select_language(), localized
-        ),
-    )
+    return pages.version_page(db.get_or_404(FrameworkVersion, version_id))
 
 
-def _board_comments(version):
-    from .models import BoardComment
-
-    return db.session.scalars(
-        db.select(BoardComment).filter_by(version_id=version.id).order_by(BoardComment.id)
-    ).all()
-
-
-@bp.route("/versions/<int:version_id>/competencies/new", methods=["GET", "POST"])
+@bp.route(f"/versions/<{ID}:version_id>/competencies/new", methods=["GET", "POST"])
 @bp.route(
-    "/competencies/<int:competency_id>/edit", methods=["GET", "POST"], endpoint="edit_competency"
+    f"/competencies/<{ID}:competency_id>/edit", methods=["GET", "POST"], endpoint="edit_competency"
 )
 @require_role(Role.FACILITATOR)
 def new_competency(version_id: int | None = None, competency_id: int | None = None):
@@ -147,7 +108,7 @@ def new_competency(version_id: int | None = None, competency_id: int | None = No
     ), 400 if request.method == "POST" else 200
 
 
-@bp.post("/competencies/<int:competency_id>/delete")
+@bp.post(f"/competencies/<{ID}:competency_id>/delete")
 @require_role(Role.FACILITATOR)
 def delete_competency(competency_id: int):
     competency = db.get_or_404(Competency, competency_id)
@@ -157,17 +118,17 @@ def delete_competency(competency_id: int):
     return redirect(url_for("framework.show_version", version_id=version_id))
 
 
-@bp.post("/competencies/<int:competency_id>/evidence")
+@bp.post(f"/competencies/<{ID}:competency_id>/evidence")
 @require_role(Role.FACILITATOR)
 def link_theme(competency_id: int):
     competency = db.get_or_404(Competency, competency_id)
-    theme = db.get_or_404(Theme, request.form.get("theme_id", type=int) or 0)
+    theme = db.get_or_404(Theme, record_id(request.form.get("theme_id")) or 0)
     services.link_theme(competency, theme, current_user)
     db.session.commit()
     return redirect(url_for("framework.show_version", version_id=competency.version_id))
 
 
-@bp.post("/evidence/<int:evidence_id>/delete")
+@bp.post(f"/evidence/<{ID}:evidence_id>/delete")
 @require_role(Role.FACILITATOR)
 def unlink_theme(evidence_id: int):
     item = db.get_or_404(Evidence, evidence_id)
@@ -177,7 +138,7 @@ def unlink_theme(evidence_id: int):
     return redirect(url_for("framework.show_version", version_id=version_id))
 
 
-@bp.post("/versions/<int:version_id>/suggestions/<int:theme_id>")
+@bp.post(f"/versions/<{ID}:version_id>/suggestions/<{ID}:theme_id>")
 @require_role(Role.FACILITATOR)
 def decide_suggestion(version_id: int, theme_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
@@ -201,13 +162,13 @@ def decide_suggestion(version_id: int, theme_id: int):
 STEPS = {
     "open-for-comment": services.open_for_comment,
     "send-to-board": services.send_to_board,
-    "request-changes": services.request_changes,
+    "request-changes": board.request_changes,
     "revise": services.start_revision,
 }
 
 
 @bp.post(
-    "/versions/<int:version_id>/"
+    f"/versions/<{ID}:version_id>/"
     '<any("open-for-comment", "send-to-board", "request-changes", "revise"):step>'
 )
 @require_role(Role.FACILITATOR)
@@ -219,45 +180,129 @@ def change_version(version_id: int, step: str):
     return redirect(url_for("framework.show_version", version_id=result.id))
 
 
-@bp.post("/versions/<int:version_id>/approve")
+@bp.post(f"/versions/<{ID}:version_id>/approve")
 @require_role(Role.FACILITATOR, Role.BOARD)
 def approve_version(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
-    services.approve(version, current_user, _settings())
+    board.approve(version, current_user, pages.settings())
     db.session.commit()
     flash(_("Version %(number)s is approved and published.", number=version.number))
     return redirect(url_for("framework.show_version", version_id=version.id))
 
 
-@bp.post("/versions/<int:version_id>/vote")
+def _board_members_only():
+    """Admins pass every role check, but they never vote or comment in the board's place."""
+    if current_user.role != Role.BOARD:
+        return render_error(
+            403,
+            _(
+                "Only board members vote and add board comments. An admin can record a vote a "
+                "member cast at a meeting, naming the member."
+            ),
+        )
+    return None
+
+
+def _refused(version, form, field, error: DomainError):
+    """A refused vote or comment: beside its field if the page still shows the form, else with
+    the reason at the top of the page and the text to copy."""
+    message = str(error.args[0])
+    if can(version.status, Action.VOTE):
+        field.errors = [message]
+        return None
+    return pages.version_page(
+        version, 409, unsaved={"errors": [message], "text": form.comment.data or ""}
+    )
+
+
+@bp.post(f"/versions/<{ID}:version_id>/vote")
 @require_role(Role.BOARD)
 def vote(version_id: int):
+    refused = _board_members_only()
+    if refused:
+        return refused
     version = db.get_or_404(FrameworkVersion, version_id)
-    form = VoteForm()
-    if not form.validate_on_submit():
-        raise DomainError(_("Please choose how you vote."))
-    services.cast_vote(
-        version, current_user, form.decision.data, form.comment.data or "", _settings()
-    )
-    db.session.commit()
-    flash(_("Your vote is recorded."))
-    return redirect(url_for("framework.show_version", version_id=version.id))
+    form, status = VoteForm(), 400
+    if form.validate_on_submit():
+        try:
+            board.cast_vote(
+                version, current_user, form.decision.data, form.comment.data or "", pages.settings()
+            )
+        except DomainError as error:
+            status = 409
+            if page := _refused(version, form, form.decision, error):
+                return page
+        else:
+            db.session.commit()
+            flash(_("Your vote is recorded."))
+            return redirect(url_for("framework.show_version", version_id=version.id))
+    return pages.version_page(version, status, vote_form=form)
 
 
-@bp.post("/versions/<int:version_id>/board-comments")
+@bp.post(f"/versions/<{ID}:version_id>/votes/record")
+@require_role(Role.ADMIN)
+def record_vote(version_id: int):
+    version = db.get_or_404(FrameworkVersion, version_id)
+    form, status = RecordVoteForm(prefix="record"), 400
+    if form.validate_on_submit():
+        member = db.session.get(User, form.member.data) if form.member.data else None
+        if member is None:
+            form.member.errors = [_("Please choose the board member whose vote you are recording.")]
+            return pages.version_page(version, 400, record_form=form)
+        try:
+            board.cast_vote(
+                version,
+                member,
+                form.decision.data,
+                form.comment.data or "",
+                pages.settings(),
+                recorded_by=current_user,
+            )
+        except DomainError as error:
+            status = 409
+            if page := _refused(version, form, form.member, error):
+                return page
+        else:
+            db.session.commit()
+            flash(_("The vote of %(member)s is recorded.", member=member.email))
+            return redirect(url_for("framework.show_version", version_id=version.id))
+    return pages.version_page(version, status, record_form=form)
+
+
+@bp.post(f"/versions/<{ID}:version_id>/board-comments")
 @require_role(Role.BOARD)
 def add_board_comment(version_id: int):
+    refused = _board_members_only()
+    if refused:
+        return refused
     version = db.get_or_404(FrameworkVersion, version_id)
-    form = CommentForm(prefix="board")
-    competency = db.session.get(Competency, request.form.get("competency_id", type=int) or 0)
-    if not form.validate_on_submit():
-        raise DomainError(_("Please write a comment."))
-    services.add_board_comment(version, competency, current_user, form.body.data)
-    db.session.commit()
-    return redirect(url_for("framework.show_version", version_id=version.id))
+    competency_id = record_id(request.form.get("competency_id"))
+    competency = db.session.get(Competency, competency_id) if competency_id else None
+    form = BoardCommentForm(prefix=f"b{competency_id or ''}")
+    if not can(version.status, Action.BOARD_COMMENT):
+        refusal = str(REFUSALS[Action.BOARD_COMMENT])
+    elif competency is None or competency.version_id != version.id:
+        refusal = _("That competency is not part of this version.")
+    else:
+        refusal = None
+    if refusal:
+        # Nowhere on this page to put it back beside the field: shown with the reason, to copy.
+        unsaved = {"errors": [refusal], "text": form.body.data or ""}
+        return pages.version_page(version, 409, unsaved=unsaved)
+    if form.validate_on_submit():
+        try:
+            board.add_board_comment(version, competency, current_user, form.body.data)
+        except DomainError as error:
+            form.body.errors = [str(error.args[0])]
+        else:
+            db.session.commit()
+            flash(_("Your comment is added."))
+            anchor = f"#competency-{competency.id}"
+            return redirect(url_for("framework.show_version", version_id=version.id) + anchor)
+    return pages.version_page(version, 400, board_form=form, board_target=competency.id)
 
 
-@bp.post("/public-comments/<int:comment_id>/hide")
+@bp.post(f"/public-comments/<{ID}:comment_id>/hide")
 @require_role(Role.FACILITATOR)
 def hide_public_comment(comment_id: int):
     comment = db.get_or_404(PublicComment, comment_id)
@@ -266,11 +311,11 @@ def hide_public_comment(comment_id: int):
     return redirect(url_for("framework.show_version", version_id=comment.version_id))
 
 
-@bp.get("/versions/<int:version_id>/compare")
+@bp.get(f"/versions/<{ID}:version_id>/compare")
 @require_role(*READERS)
 def compare_versions(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
-    other = db.get_or_404(FrameworkVersion, request.args.get("with", type=int) or 0)
+    other = db.get_or_404(FrameworkVersion, record_id(request.args.get("with")) or 0)
     if other.framework_id != version.framework_id:
         abort(404)
     old, new = sorted([version, other], key=lambda v: v.number)
@@ -282,7 +327,7 @@ def compare_versions(version_id: int):
     )
 
 
-@bp.get("/<int:framework_id>/coverage")
+@bp.get(f"/<{ID}:framework_id>/coverage")
 @require_role(*READERS)
 def show_coverage(framework_id: int):
     framework = db.get_or_404(Framework, framework_id)

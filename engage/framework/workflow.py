@@ -5,7 +5,8 @@
     in review ──approve (quorum and majority)──▶ approved ──supersede──▶ superseded
     in review ──request_changes──▶ changes requested (a new draft starts from it)
 
-Only a draft can be edited. The guard raises a DomainError, shown as a 409 page.
+Only a draft can be edited; board members comment until the board decides. The guard raises a
+DomainError, shown as a 409 page.
 """
 
 import enum
@@ -20,6 +21,7 @@ class Action(enum.StrEnum):
     EDIT = "edit"
     OPEN_FOR_COMMENT = "open_for_comment"
     COMMENT = "comment"
+    BOARD_COMMENT = "board_comment"
     SEND_TO_BOARD = "send_to_board"
     VOTE = "vote"
     APPROVE = "approve"
@@ -32,9 +34,12 @@ TRANSITIONS: dict[tuple[VersionStatus, Action], VersionStatus] = {
     (VersionStatus.DRAFT, Action.EDIT): VersionStatus.DRAFT,
     (VersionStatus.DRAFT, Action.OPEN_FOR_COMMENT): VersionStatus.OPEN_FOR_COMMENT,
     (VersionStatus.DRAFT, Action.SEND_TO_BOARD): VersionStatus.IN_REVIEW,
+    (VersionStatus.DRAFT, Action.BOARD_COMMENT): VersionStatus.DRAFT,
     (VersionStatus.OPEN_FOR_COMMENT, Action.COMMENT): VersionStatus.OPEN_FOR_COMMENT,
+    (VersionStatus.OPEN_FOR_COMMENT, Action.BOARD_COMMENT): VersionStatus.OPEN_FOR_COMMENT,
     (VersionStatus.OPEN_FOR_COMMENT, Action.SEND_TO_BOARD): VersionStatus.IN_REVIEW,
     (VersionStatus.IN_REVIEW, Action.VOTE): VersionStatus.IN_REVIEW,
+    (VersionStatus.IN_REVIEW, Action.BOARD_COMMENT): VersionStatus.IN_REVIEW,
     (VersionStatus.IN_REVIEW, Action.APPROVE): VersionStatus.APPROVED,
     (VersionStatus.IN_REVIEW, Action.REQUEST_CHANGES): VersionStatus.CHANGES_REQUESTED,
     (VersionStatus.APPROVED, Action.SUPERSEDE): VersionStatus.SUPERSEDED,
@@ -44,6 +49,9 @@ REFUSALS = {
     Action.EDIT: _l("This version is frozen: start a new draft to change it."),
     Action.OPEN_FOR_COMMENT: _l("Only a draft can be opened for public comment."),
     Action.COMMENT: _l("This version is not open for comment."),
+    Action.BOARD_COMMENT: _l(
+        "The board has decided on this version, so it takes no more board comments."
+    ),
     Action.SEND_TO_BOARD: _l("Only a draft or a version open for comment can go to the board."),
     Action.VOTE: _l("Votes are taken only while the board is reviewing a version."),
     Action.APPROVE: _l("Only a version the board is reviewing can be approved."),

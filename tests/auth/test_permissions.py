@@ -24,6 +24,8 @@ PUBLIC_ENDPOINTS = {
 }
 
 STAFF = (Role.FACILITATOR, Role.BOARD, Role.ADMIN)
+# Admins pass every role check except these: they never vote or comment in the board's place.
+BOARD_MEMBERS_ONLY = {"framework.vote", "framework.add_board_comment"}
 # endpoint -> (URL, method, roles that may use it). Admins may use everything.
 ROLE_TABLE = {
     "auth.staff_home": ("/staff/", "GET", STAFF),
@@ -73,6 +75,7 @@ ROLE_TABLE = {
     "framework.approve_version": (
         "/staff/framework/versions/1/approve", "POST", (Role.FACILITATOR, Role.BOARD)),
     "framework.vote": ("/staff/framework/versions/1/vote", "POST", (Role.BOARD,)),
+    "framework.record_vote": ("/staff/framework/versions/1/votes/record", "POST", (Role.ADMIN,)),
     "framework.add_board_comment": (
         "/staff/framework/versions/1/board-comments", "POST", (Role.BOARD,)),
     "framework.hide_public_comment": (
@@ -144,7 +147,9 @@ def test_each_role_gets_what_the_table_says(client, sign_in, role, endpoint):
     sign_in(role.value)
     url, method, roles = ROLE_TABLE[endpoint]
     response = client.open(url, method=method, data=_csrf(client) if method == "POST" else None)
-    if role in roles or role == Role.ADMIN:
+    if role == Role.ADMIN and endpoint in BOARD_MEMBERS_ONLY:
+        assert response.status_code == 403, (role, endpoint)
+    elif role in roles or role == Role.ADMIN:
         assert response.status_code != 403, (role, endpoint)
         assert not (response.location or "").startswith("/staff/sign-in"), (role, endpoint)
     else:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from engage.audit import AuditEvent
 from engage.engagements.models import Engagement
 from engage.extensions import db
+from engage.framework import board as board_votes
 from engage.framework import services
 from engage.framework.models import VersionStatus
 from engage.models_base import DomainError
@@ -40,12 +41,14 @@ def test_a_version_goes_from_draft_to_approved_and_is_frozen_on_the_way(app, the
         services.send_to_board(version, None)
         with pytest.raises(DomainError):  # comments close when the board has it
             services.add_public_comment(version, competency, "es", "Tarde")
-        services.cast_vote(version, board[0], "request_changes", "Say more about ethics", SETTINGS)
+        board_votes.cast_vote(
+            version, board[0], "request_changes", "Say more about ethics", SETTINGS
+        )
         with pytest.raises(DomainError, match="already voted"):
-            services.cast_vote(version, board[0], "approve", "", SETTINGS)
+            board_votes.cast_vote(version, board[0], "approve", "", SETTINGS)
         with pytest.raises(DomainError, match="quorum"):
-            services.approve(version, None, SETTINGS)
-        services.request_changes(version, None)
+            board_votes.approve(version, None, SETTINGS)
+        board_votes.request_changes(version, None)
         assert version.status == VersionStatus.CHANGES_REQUESTED
         second = services.start_revision(version, None)
         assert second.number == 2 and second.status == VersionStatus.DRAFT
@@ -60,9 +63,9 @@ def test_a_version_goes_from_draft_to_approved_and_is_frozen_on_the_way(app, the
             None,
         )
         services.send_to_board(second, None)
-        services.cast_vote(second, board[0], "approve", "", SETTINGS)
+        board_votes.cast_vote(second, board[0], "approve", "", SETTINGS)
         assert second.status == VersionStatus.IN_REVIEW  # 1 of 3 is no majority of members
-        services.cast_vote(second, board[1], "approve", "", SETTINGS)
+        board_votes.cast_vote(second, board[1], "approve", "", SETTINGS)
         assert second.status == VersionStatus.APPROVED  # 2 of 3: quorum and majority
         changes = services.compare_versions(version, second)
         assert [after.name["en"] for _before, after in changes["reworded"]] == [
@@ -87,11 +90,11 @@ def test_a_newer_approval_supersedes_the_older(app, themed):
         board = [make_user("board")]
         framework, version, _competency = draft_with_competency(*themed)
         services.send_to_board(version, None)
-        services.cast_vote(version, board[0], "approve", "", SETTINGS)
+        board_votes.cast_vote(version, board[0], "approve", "", SETTINGS)
         assert version.status == VersionStatus.APPROVED
         second = services.start_revision(version, None)
         services.send_to_board(second, None)
-        services.cast_vote(second, board[0], "approve", "", SETTINGS)
+        board_votes.cast_vote(second, board[0], "approve", "", SETTINGS)
         assert (version.status, second.status) == (VersionStatus.SUPERSEDED, VersionStatus.APPROVED)
 
 
@@ -101,8 +104,8 @@ def test_majority_of_votes_rule_ignores_abstentions(app, themed):
         _framework, version, _competency = draft_with_competency(*themed)
         services.send_to_board(version, None)
         rule = {"BOARD_QUORUM": 0.5, "BOARD_APPROVAL": "majority_of_votes"}
-        services.cast_vote(version, board[0], "abstain", "", rule)
-        services.cast_vote(version, board[1], "abstain", "", rule)
+        board_votes.cast_vote(version, board[0], "abstain", "", rule)
+        board_votes.cast_vote(version, board[1], "abstain", "", rule)
         assert version.status == VersionStatus.IN_REVIEW  # 2 of 4 is not more than half
-        services.cast_vote(version, board[2], "approve", "", rule)
+        board_votes.cast_vote(version, board[2], "approve", "", rule)
         assert version.status == VersionStatus.APPROVED  # quorum 3 of 4; 1 approve, 0 against

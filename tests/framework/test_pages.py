@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from engage.extensions import db
+from engage.framework import board as board_votes
 from engage.framework import services
 from engage.framework.models import FrameworkVersion
 from engage.review.models import AnalysisRun, Theme
@@ -64,7 +65,7 @@ def test_public_profile_in_spanish_and_arabic_with_you_said_we_did(app, client, 
         theme_edits.pin_quote(member, True, None)
         board = make_user("board")
         services.send_to_board(version, None)
-        services.cast_vote(version, board, "approve", "", SETTINGS)
+        board_votes.cast_vote(version, board, "approve", "", SETTINGS)
         db.session.commit()
         assert db.session.get(FrameworkVersion, version.id).status == "approved"
         assert db.session.get(AnalysisRun, themed[1]) is not None

@@ -10,9 +10,12 @@ EXPECTED = {
     (VersionStatus.DRAFT, Action.EDIT): VersionStatus.DRAFT,
     (VersionStatus.DRAFT, Action.OPEN_FOR_COMMENT): VersionStatus.OPEN_FOR_COMMENT,
     (VersionStatus.DRAFT, Action.SEND_TO_BOARD): VersionStatus.IN_REVIEW,
+    (VersionStatus.DRAFT, Action.BOARD_COMMENT): VersionStatus.DRAFT,
     (VersionStatus.OPEN_FOR_COMMENT, Action.COMMENT): VersionStatus.OPEN_FOR_COMMENT,
+    (VersionStatus.OPEN_FOR_COMMENT, Action.BOARD_COMMENT): VersionStatus.OPEN_FOR_COMMENT,
     (VersionStatus.OPEN_FOR_COMMENT, Action.SEND_TO_BOARD): VersionStatus.IN_REVIEW,
     (VersionStatus.IN_REVIEW, Action.VOTE): VersionStatus.IN_REVIEW,
+    (VersionStatus.IN_REVIEW, Action.BOARD_COMMENT): VersionStatus.IN_REVIEW,
     (VersionStatus.IN_REVIEW, Action.APPROVE): VersionStatus.APPROVED,
     (VersionStatus.IN_REVIEW, Action.REQUEST_CHANGES): VersionStatus.CHANGES_REQUESTED,
     (VersionStatus.APPROVED, Action.SUPERSEDE): VersionStatus.SUPERSEDED,
@@ -46,3 +49,12 @@ def test_every_state_and_action(status, action):
 def test_only_a_draft_can_be_edited():
     editable = [s for s in VersionStatus if can(s, Action.EDIT)]
     assert editable == [VersionStatus.DRAFT]
+
+
+def test_board_comments_close_once_the_board_has_decided():
+    closed = [s for s in VersionStatus if not can(s, Action.BOARD_COMMENT)]
+    assert closed == [
+        VersionStatus.CHANGES_REQUESTED,
+        VersionStatus.APPROVED,
+        VersionStatus.SUPERSEDED,
+    ]

@@ -1,0 +1,84 @@
+"""The staff page of one framework version, rendered for a GET and again, filled in, when a vote
+or a board comment is refused (so what a person typed is never lost)."""
+
+from collections import Counter
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..i18n import localized, offered_languages, select_language
+from ..privacy import suppress_breakdown
+from ..review import dashboard
+from . import board, evidence, services
+from .forms import BoardCommentForm, RecordVoteForm, VoteForm
+from .models import BoardComment, PublicComment
+from .workflow import Action, can
+
+
+def settings() -> dict:
+    return {key: current_app.config[key] for key in ("BOARD_QUORUM", "BOARD_APPROVAL")}
+
+
+def version_page(
+    version,
+    status=200,
+    vote_form=None,
+    record_form=None,
+    board_form=None,
+    board_target=None,
+    unsaved=None,
+):
+    """The version page; a refused vote or board comment comes back in its form, filled in."""
+    framework = version.framework
+    run = evidence.latest_run(framework.engagement_id)
+    comments = db.session.scalars(
+        db.select(PublicComment).filter_by(version_id=version.id).order_by(PublicComment.id)
+    ).all()
+    comment_languages = suppress_breakdown(Counter(c.language for c in comments))
+    members = board.board_members()
+    voted = {v.voter_id for v in version.votes}
+    record_form = record_form or RecordVoteForm(prefix="record", formdata=None)
+    record_form.member.choices = [(0, _("Choose a board member"))] + [
+        (m.id, m.email) for m in members if m.id not in voted
+    ]
+    board_forms = {
+        c.id: BoardCommentForm(prefix=f"b{c.id}", formdata=None) for c in version.competencies
+    }
+    if board_target in board_forms:
+        board_forms[board_target] = board_form
+    return render_template(
+        "framework/version.html",
+        version=version,
+        framework=framework,
+        run=run,
+        evidence_for={c.id: evidence.competency_evidence(c, run) for c in version.competencies},
+        suggestions=services.suggestions(framework, version, run)
+        if can(version.status, Action.EDIT)
+        else [],
+        themes=[t for t in (run.themes if run else []) if t.status.value != "merged"],
+        languages=offered_languages(),
+        can=can,
+        Action=Action,
+        tally=board.tally(version),
+        members=len(members),
+        counted={v.id for v in board.counted_votes(version)},
+        my_vote=next((v for v in version.votes if v.voter_id == current_user.id), None),
+        vote_form=vote_form or VoteForm(formdata=None),
+        record_form=record_form,
+        board_forms=board_forms,
+        unsaved=unsaved,
+        public_comments=comments,
+        comment_languages=comment_languages,
+        board_comments=db.session.scalars(
+            db.select(BoardComment).filter_by(version_id=version.id).order_by(BoardComment.id)
+        ).all(),
+        settings=settings(),
+        role_names=dashboard.option_labels(
+            framework.engagement, "role", select_language(), localized
+        ),
+        school_names=dashboard.option_labels(
+            framework.engagement, "school", select_language(), localized
+        ),
+    ), status
