@@ -41,6 +41,7 @@ def test_draft_comment_review_revise_approve_publish(app, live_server, browser):
             theme_edits.accept_theme(theme, None)
         facilitator = make_user("facilitator").email
         board = [make_user("board").email for _ in range(3)]
+        admin = make_user("admin").email
         db.session.commit()
 
     staff = signed_in(browser, live_server, facilitator)
@@ -87,17 +88,31 @@ def test_draft_comment_review_revise_approve_publish(app, live_server, browser):
     staff.click("button:has-text('Save competency')")
     post_step(staff, "Send to the board")
 
-    # Four board members (three here and the demo's own): three approvals are a majority.
-    for email in board:
+    # Four board members (three here and the demo's own): three approvals are a majority. Two
+    # vote in Engage; the third voted at the public meeting, and an admin records it for them.
+    for email in board[:2]:
         voter = signed_in(browser, live_server, email)
         voter.click("text=Profile drafts")
         voter.locator("a", has_text="Portrait of a graduate").click()
-        voter.get_by_label("Approve").check()
+        voter.get_by_label("Approve", exact=True).check()
         voter.click("button:has-text('Cast my vote')")
+    clerk = signed_in(browser, live_server, admin)
+    clerk.goto(staff.url)
+    assert clerk.get_by_role("button", name="Cast my vote").count() == 0
+    clerk.select_option("#record-member", label=board[2])
+    clerk.get_by_label("Approve", exact=True).check()
+    clerk.fill("#record-comment", "Voted yes at the March meeting.")
+    clerk.click('button:has-text("Record this member\'s vote")')
+    assert "recorded on their behalf" in clerk.locator("main").inner_text()
     staff.reload()
     assert "approved" in staff.locator(".lead").inner_text()
 
     public = browser.new_context().new_page()
+    public.goto(f"{live_server}/en/profile/")
+    assert (
+        "3 of 4 members voted; 3 approve, 0 ask for changes, 0 abstain"
+        in public.locator("#board-decision").inner_text()
+    )
     public.goto(f"{live_server}/es/profile/")
     assert public.locator("h2", has_text="Pensar por sí mismo").is_visible()
     assert public.locator(".you-said").first.is_visible()
