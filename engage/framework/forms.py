@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from .models import VoteDecision
 
@@ -79,7 +79,7 @@ class RecordVoteForm(FlaskForm):
 
     member = SelectField(
         _l("Board member who voted"),
-        [InputRequired(_l("Please choose the board member whose vote you are recording."))],
+        [DataRequired(_l("Please choose the board member whose vote you are recording."))],
         coerce=record_id,
         validate_choice=False,  # the service says clearly why a member cannot be recorded
     )
