@@ -58,8 +58,11 @@ def format_cell(value) -> str:
 
 
 def small_cell(count: int | None) -> str:
-    """A single count on its own (no total beside it): hidden when it is 1 to 4."""
-    return format_cell(HIDDEN if is_small(count) else (count or 0))
+    """A single count on its own, with no total or other cells beside it (so no cell is hidden
+    to protect it): "fewer than 5" when it is 1 to 4."""
+    if is_small(count):
+        return _("fewer than %(num)s", num=SMALL_CELL)
+    return str(count or 0)
 
 
 def listing_allowed(value) -> bool:
