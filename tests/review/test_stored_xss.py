@@ -38,7 +38,10 @@ def hostile_response(app):
         survey = stored.survey
         for _n in range(4):  # staff read responses once there are 5 of them
             survey_services.submit_response(
-                survey, "en", {"competencies": ["wellbeing"]}, survey_services.new_submission_token()
+                survey,
+                "en",
+                {"competencies": ["wellbeing"]},
+                survey_services.new_submission_token(),
             )
         db.session.commit()
         return stored.id
