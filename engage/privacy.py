@@ -206,12 +206,15 @@ def _hide_neighbour(counts: Mapping, hidden: set, key) -> bool:
 
 
 def feasible_ranges(
-    variables: list, equations: list[tuple[dict, float]], of: list | None = None
+    variables: list,
+    equations: list[tuple[dict, float]],
+    of: list | None = None,
+    lower: dict | None = None,
 ) -> dict:
     """The [min, max] of each variable in `of` (default: all) given linear equations
-    {variable: coefficient} = constant and every variable >= 1 (a hidden count is never 0);
-    max is None when unbounded. Used by `suppress_table` and by the tests that play the
-    attacker."""
+    {variable: coefficient} = constant and every variable >= 1 (a hidden count is never 0;
+    `lower` may say otherwise for some); max is None when unbounded. Used by `suppress_table`
+    and by the tests that play the attacker."""
     from scipy.optimize import linprog
 
     if not variables:
@@ -234,7 +237,7 @@ def feasible_ranges(
                 objective,
                 A_eq=a_eq or None,
                 b_eq=b_eq or None,
-                bounds=[(1, None)] * len(variables),
+                bounds=[((lower or {}).get(var, 1), None) for var in variables],
                 method="highs",
             )
             ends.append(sign * found.fun if found.status == 0 else (None if sign < 0 else 1))

@@ -1,27 +1,33 @@
-"""The attacker's arithmetic, shared by the privacy tests: given what a page shows (numbers,
-"hidden" cells and totals), the feasible range of every hidden value. A hidden value is at
-least 1 (zeros are shown); nothing else is assumed about it."""
+"""The attacker's arithmetic, shared by the privacy tests: from what a page shows (numbers,
+"hidden" cells and totals), the feasible range of every hidden value, by linear programming.
+A hidden value is at least 1 (zeros are shown); an undisplayed remainder ("named no group")
+is at least 0; nothing else is assumed. A leak is a hidden value pinned to 1-4, or hidden
+cells whose sum is pinned to 1-4."""
 
 from engage.privacy import feasible_ranges, is_small
 
+REMAINDER = ("remainder",)
 
-def breakdown_leaks(shown: dict, total, actual: dict) -> list:
-    """Hidden cells of a breakdown whose value is pinned and is 1 to 4. `shown` maps groups to
-    an int or None (hidden); `total` is an int or None (hidden)."""
+
+def breakdown_leaks(shown: dict, total, remainder: bool = False) -> list:
+    """`shown`: group -> int, or None when hidden; `total`: int or None (not shown)."""
     hidden = [group for group, value in shown.items() if value is None]
-    leaks = [g for g in hidden if len(hidden) == 1 and total is not None and is_small(actual[g])]
-    if total is None or len(hidden) < 2:
-        return leaks
+    if total is None:
+        return []  # no equation: every hidden value is only known to be >= 1
     rest = total - sum(value for value in shown.values() if value is not None)
-    # each hidden cell lies in [1, rest - (k - 1)]
-    if rest - (len(hidden) - 1) == 1:
-        leaks += [g for g in hidden if is_small(actual[g])]
-    if is_small(rest):
+    variables = hidden + ([REMAINDER] if remainder else [])
+    if not variables:
+        return []
+    ranges = feasible_ranges(
+        variables, [(dict.fromkeys(variables, 1.0), float(rest))], lower={REMAINDER: 0}
+    )
+    leaks = [(var, low) for var, (low, high) in ranges.items() if _pinned_small(low, high)]
+    if hidden and not remainder and is_small(rest):
         leaks.append(("sum of hidden", rest))
     return leaks
 
 
-def table_leaks(cells: dict, rows: dict, columns: dict, total, actual: dict) -> list:
+def table_leaks(cells: dict, rows: dict, columns: dict, total) -> list:
     """The same for a cross-tab {(row, column): int or None} with its margins (None: hidden)."""
     variables = [key for key, value in cells.items() if value is None]
     variables += [("row", r) for r, v in rows.items() if v is None]
@@ -46,9 +52,8 @@ def table_leaks(cells: dict, rows: dict, columns: dict, total, actual: dict) -> 
         else:
             equations.append((coefficients, float(total - known)))
     ranges = feasible_ranges(variables, [e for e in equations if e[0]])
-    leaks = []
-    for var, (low, high) in ranges.items():
-        value = actual.get(var)
-        if high is not None and low is not None and high - low < 0.5 and is_small(value):
-            leaks.append((var, value))
-    return leaks
+    return [(var, low) for var, (low, high) in ranges.items() if _pinned_small(low, high)]
+
+
+def _pinned_small(low, high) -> bool:
+    return low is not None and high is not None and high - low < 0.5 and is_small(round(low))

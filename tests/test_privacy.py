@@ -23,9 +23,7 @@ def _as_seen(shown: dict) -> dict:
 
 def _leaks(counts: dict) -> list:
     total = suppressed_total(counts)
-    return breakdown_leaks(
-        _as_seen(suppress_breakdown(counts)), total if is_shown(total) else None, counts
-    )
+    return breakdown_leaks(_as_seen(suppress_breakdown(counts)), total if is_shown(total) else None)
 
 
 @pytest.mark.parametrize(
@@ -84,17 +82,11 @@ def test_a_cross_tab_holds_for_rows_and_columns():
 def _table_leaks(counts: dict) -> list:
     table = suppress_table(counts)
     seen = {k: (v if is_shown(v) else None) for k, v in table.cells.items()}
-    actual = dict(counts)
-    for r in {k[0] for k in counts}:
-        actual[("row", r)] = sum(v for k, v in counts.items() if k[0] == r)
-    for c in {k[1] for k in counts}:
-        actual[("column", c)] = sum(v for k, v in counts.items() if k[1] == c)
     return table_leaks(
         seen,
         _as_seen(table.rows),
         _as_seen(table.columns),
         table.total if is_shown(table.total) else None,
-        actual,
     )
 
 
@@ -103,7 +95,7 @@ counts_strategy = st.integers(min_value=0, max_value=60).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=2), counts_strategy, max_size=9))
 def test_property_no_breakdown_gives_a_small_cell_back(counts):
     assert _leaks(counts) == []
@@ -112,7 +104,7 @@ def test_property_no_breakdown_gives_a_small_cell_back(counts):
     assert all(not is_shown(shown[g]) for g in counts if 0 < counts[g] < 5)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.integers(1, 5).flatmap(
         lambda rows: st.integers(1, 4).flatmap(

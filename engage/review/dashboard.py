@@ -155,7 +155,7 @@ def posts_breakdown(engagement: Engagement, labels: dict[str, str]) -> Breakdown
             .group_by(Post.language)
         ).all()
     )
-    return build_breakdown("language", counts, labels, {})
+    return build_breakdown("post_language", counts, labels, {})
 
 
 def _weekly(daily) -> list[tuple[date, object]]:

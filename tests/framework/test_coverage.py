@@ -39,9 +39,7 @@ def test_coverage_matches_a_hand_computation():
 
 
 def test_a_small_group_and_its_partner_show_no_count_share_or_theme():
-    languages = {
-        row.group: row for row in coverage(_people(), {"T1"}).by_dimension["language"]
-    }
+    languages = {row.group: row for row in coverage(_people(), {"T1"}).by_dimension["language"]}
     # Three people: hidden; the total of everyone would give it back, so a second group too.
     for group in ("vi", "ar"):
         assert not is_shown(languages[group].shown_total)
