@@ -24,6 +24,7 @@ from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
 from ..models_base import DomainError
+from ..privacy import is_shown
 from . import dashboard, runner, theme_community, theme_edits, theme_runs
 from .contributions import texts_for
 from .exports import csv_line
@@ -264,6 +265,14 @@ def export_themes(run_id: int):
     ).all()
     texts = texts_for([a.contribution for a in assignments])
     themes = {t.id: t for t in run.themes}
+    # Counting rows by theme and language must not give a hidden cell of the report back.
+    cells = theme_community.language_table(run).cells
+
+    def language_of(assignment, item) -> str:
+        row = assignment.theme_id if assignment.theme_id is not None else UNCLEAR
+        if item is None or not is_shown(cells.get((row, item.language), 0)):
+            return "hidden" if item else ""
+        return item.language
 
     def rows():
         yield "\ufeff" + csv_line(
@@ -288,7 +297,7 @@ def export_themes(run_id: int):
                     ", ".join(theme.keywords) if theme else "",
                     a.contribution,
                     item.kind if item else "",
-                    item.language if item else "",
+                    language_of(a, item),
                     "yes" if a.pinned else "",
                     item.text if item else "",
                 ]

@@ -297,3 +297,11 @@ def test_the_default_export_has_no_demographics_and_no_small_group(app, client, 
     by_language = Counter(row["language"] for row in rows)
     assert [language for language, n in by_language.items() if 0 < n < 5] == []
     assert by_language["en"] == 33 and by_language["hidden"] >= 5
+
+
+def test_the_themes_export_gives_no_small_theme_language_cell(app, client, sign_in, seeded):
+    sign_in("facilitator")
+    body = client.get(f"/staff/themes/runs/{seeded['run']}/themes.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    cells = Counter((row["theme"], row["language"]) for row in rows if row["language"] != "hidden")
+    assert rows and [cell for cell, n in cells.items() if 0 < n < 5] == []
