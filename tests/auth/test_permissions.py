@@ -127,6 +127,12 @@ ROLE_TABLE = {
         "GET",
         (Role.FACILITATOR,),
     ),
+    "review.show_exports": ("/staff/review/surveys/1/export", "GET", (Role.FACILITATOR,)),
+    "review.export_responses_full": (
+        "/staff/review/surveys/1/responses-full.csv",
+        "POST",
+        (Role.ADMIN,),
+    ),
     "admin.list_staff": ("/staff/admin/staff", "GET", (Role.ADMIN,)),
     "admin.change_role": ("/staff/admin/staff/1/role", "POST", (Role.ADMIN,)),
     "admin.deactivate_user": ("/staff/admin/staff/1/deactivate", "POST", (Role.ADMIN,)),
