@@ -57,8 +57,9 @@ def set_targets(engagement: Engagement, targets: dict, actor) -> list[Engagement
             db.session.add(row)
             rows.append(row)
     db.session.flush()
-    record_event(actor, "engagement.targets_set", engagement,
-                 {"dimensions": sorted(str(d) for d in targets)})
+    record_event(
+        actor, "engagement.targets_set", engagement, {"dimensions": sorted(str(d) for d in targets)}
+    )
     return rows
 
 

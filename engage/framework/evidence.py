@@ -4,14 +4,19 @@ covers and whose it misses, and the public "you said, we did" figures.
 `coverage` is a pure function over plain tuples, so its figures can be checked by hand.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..forum.models import Post
-from ..privacy import is_small, suppress_breakdown
+from ..privacy import (
+    is_shown,
+    listing_allowed,
+    suppress_breakdown,
+    suppress_table,
+    suppressed_total,
+)
 from ..review.models import AnalysisRun, RunStatus, ThemeAssignment
 from ..surveys.models import Answer, Response
 
@@ -45,9 +50,10 @@ class GroupCoverage:
     group: str
     total: int
     covered: int
-    share: float | None  #: None for a small group (its share would reveal a few people)
+    share: float | None  #: None when its covered or uncovered count is hidden
     below: bool = False
     missing_theme: str | None = None  #: the group's largest theme no competency reflects
+    shown_total: object = 0  #: `total` as it may be shown: an int or hidden
 
 
 @dataclass
@@ -58,7 +64,12 @@ class Coverage:
 
 def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
     """For each language, role and school group: the share of its contributions that sit in
-    themes linked to some competency; groups well below everyone's share are flagged."""
+    themes linked to some competency; groups well below everyone's share are flagged.
+
+    A share gives back the group's covered and uncovered counts, so each dimension is
+    suppressed as a cross-tab group x (covered, uncovered): a share is shown only when both
+    its counts are, and only a shown share is compared with everyone's.
+    """
     total = len(memberships)
     covered = sum(1 for m in memberships if m.theme_key in linked_keys)
     overall = covered / total if total else 0.0
@@ -69,18 +80,25 @@ def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
             group = getattr(membership, dimension)
             if group:
                 groups.setdefault(group, []).append(membership)
+        cells = {}
+        for group, members in groups.items():
+            in_linked = sum(1 for m in members if m.theme_key in linked_keys)
+            cells[(group, "covered")] = in_linked
+            cells[(group, "uncovered")] = len(members) - in_linked
+        table = suppress_table(cells)
         rows = []
         for group, members in sorted(groups.items()):
-            in_linked = sum(1 for m in members if m.theme_key in linked_keys)
-            small = is_small(len(members))
-            share = None if small else in_linked / len(members)
+            in_linked = cells[(group, "covered")]
+            visible = all(is_shown(table.cells[(group, c)]) for c in ("covered", "uncovered"))
+            share = in_linked / len(members) if visible and is_shown(table.rows[group]) else None
             unreflected: dict[str, int] = {}
             labels: dict[str, str] = {}
             for m in members:
                 if m.theme_key and m.theme_key not in linked_keys:
                     unreflected[m.theme_key] = unreflected.get(m.theme_key, 0) + 1
                     labels[m.theme_key] = m.theme_label
-            missing = max(unreflected, key=unreflected.get) if unreflected and not small else None
+            named = unreflected and listing_allowed(table.rows[group])
+            missing = max(unreflected, key=unreflected.get) if named else None
             rows.append(
                 GroupCoverage(
                     group=group,
@@ -89,6 +107,7 @@ def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
                     share=share,
                     below=share is not None and share < overall * WELL_BELOW,
                     missing_theme=labels.get(missing) if missing else None,
+                    shown_total=table.rows[group],
                 )
             )
         result.by_dimension[dimension] = rows
@@ -156,11 +175,12 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
         if theme_ids
         else []
     )
-    sizes = suppress_breakdown(
-        {t.id: 0 for t in themes.values()} | Counter(a.theme_id for a in assignments)
-    )
+    from ..review.theme_community import theme_sizes
+
+    # The run's own suppression of theme sizes: a size hidden on the run page stays hidden here.
+    sizes = theme_sizes(run)
     found.themes = [
-        (themes[k].label, sizes[themes[k].id], themes[k])
+        (themes[k].label, sizes.get(themes[k].id, 0), themes[k])
         if k in themes
         else (e.theme_label, 0, None)
         for k, e in ((e.theme_key, e) for e in competency.evidence)
@@ -187,13 +207,24 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
         ):
             groups["language"][language] = groups["language"].get(language, 0) + 1
     people = len(respondents) + len(posts)
-    found.people = suppress_breakdown({"people": people})["people"]
-    found.by_language = suppress_breakdown(groups["language"])
-    found.by_role = suppress_breakdown(groups["role"])
-    found.by_school = suppress_breakdown(groups["school"])
+    # Each breakdown adds up to the people shown: what names no group is a cell too ("").
+    for name in DIMENSIONS:
+        named = sum(groups[name].values())
+        if people > named:
+            groups[name][""] = people - named
+    found.people = suppressed_total(groups["language"]) if people else 0
+    total_shown = is_shown(found.people)
+    found.by_language = _named(suppress_breakdown(groups["language"], total_shown))
+    found.by_role = _named(suppress_breakdown(groups["role"], total_shown))
+    found.by_school = _named(suppress_breakdown(groups["school"], total_shown))
     pinned = [a.contribution for a in assignments if a.pinned]
     representative = [a.contribution for a in assignments if a.representative and not a.pinned]
     chosen = (pinned + representative)[:3]
     texts = texts_for(chosen)
     found.quotes = [(texts[ref].text, texts[ref].language) for ref in chosen if ref in texts]
     return found
+
+
+def _named(shown: dict) -> dict:
+    """A suppressed breakdown without its unnamed remainder, and without zeros."""
+    return {group: value for group, value in shown.items() if group and value != 0}

@@ -1,7 +1,7 @@
 """Participation and equity figures for an engagement, aggregated in SQL.
 
-Every count that reaches a staff page goes through `engage.privacy`: groups of fewer than 5
-people are hidden, with a partner cell hidden too so no count comes back by subtraction.
+Every count that reaches a staff page goes through `engage.privacy` (one rule: no count of 1
+to 4 people is shown or can be worked out from the total and the other cells).
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +29,9 @@ class GroupRow:
     share: float | None  #: share of the answers that name a group; None when suppressed
     target_share: float | None = None
     under_heard: bool = False
+    #: hidden, with a target: whether it is under-heard would hint at its size, so it is
+    #: always listed as "may be under-heard"
+    may_be_under_heard: bool = False
 
 
 @dataclass
@@ -67,21 +70,33 @@ def response_breakdown(
 
 
 def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -> Breakdown:
-    """Shares, target comparison and suppression for one set of group counts (pure)."""
+    """Shares, target comparison and suppression for one set of group counts (pure).
+
+    "Not answered" is one of the cells the rule protects. Shares are of the people who named a
+    group only when the "not answered" count is shown; otherwise that denominator would give
+    the hidden count back (total minus it), so shares are of everyone.
+    """
     counts = dict(counts)
     for group in targets:  # a group nobody from has answered is the most under-heard of all
         counts.setdefault(group, 0)
     for group in labels:
         counts.setdefault(group, 0)
     shown = suppress_breakdown(counts)
-    named_total = sum(count for group, count in counts.items() if group != NOT_ANSWERED)
+    total = suppressed_total(counts)
+    not_answered = shown.get(NOT_ANSWERED, 0)
+    if is_shown(not_answered):
+        denominator = sum(count for group, count in counts.items() if group != NOT_ANSWERED)
+    else:
+        denominator = sum(counts.values())
     rows, under_heard = [], []
     for group in sorted(counts, key=lambda g: (g == NOT_ANSWERED, -counts[g], str(g))):
         if group == NOT_ANSWERED:
             continue
-        actual = counts[group] / named_total if named_total else 0.0
+        visible = is_shown(shown[group]) and is_shown(total)
+        actual = counts[group] / denominator if denominator else 0.0
         target = targets.get(group)
-        flagged = bool(target) and actual < target * UNDER_HEARD_RATIO
+        # A hidden group is never compared: "under-heard" or not would bound its count.
+        flagged = bool(target) and visible and actual < target * UNDER_HEARD_RATIO
         if flagged:
             under_heard.append(group)
         rows.append(
@@ -89,16 +104,17 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
                 group=group,
                 label=labels.get(group, group),
                 count=shown[group],
-                share=actual if is_shown(shown[group]) else None,
+                share=actual if visible else None,
                 target_share=target,
                 under_heard=flagged,
+                may_be_under_heard=bool(target) and not visible,
             )
         )
     return Breakdown(
         dimension=dimension,
         rows=rows,
-        total=suppressed_total(counts),
-        not_answered=shown.get(NOT_ANSWERED, 0),
+        total=total,
+        not_answered=not_answered,
         has_targets=bool(targets),
         under_heard=under_heard,
     )
@@ -139,7 +155,7 @@ def posts_breakdown(engagement: Engagement, labels: dict[str, str]) -> Breakdown
             .group_by(Post.language)
         ).all()
     )
-    return build_breakdown("language", counts, labels, {})
+    return build_breakdown("post_language", counts, labels, {})
 
 
 def _weekly(daily) -> list[tuple[date, object]]:

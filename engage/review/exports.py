@@ -1,4 +1,11 @@
-"""CSV exports for staff. Cells a spreadsheet would run as a formula are neutralised."""
+"""CSV exports for staff. Cells a spreadsheet would run as a formula are neutralised.
+
+Two exports of a survey's responses. The default one (any facilitator) leaves out everything
+that describes the person: role, school, home language, and every demographic question, and
+gives the language answered in only where that language's count is shown on the dashboard,
+and the day rather than the time. The full one (admins only, with a written reason that is
+audited) adds them back, with the time of submission.
+"""
 
 import csv
 import io
@@ -9,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..surveys.models import QuestionKind, Response, Survey
-from .services import answers_by_question
+from .services import answers_by_question, language_shown, language_table, visible_questions
 
 # A respondent could type "=HYPERLINK(...)"; Excel would run it when staff open the file.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -26,13 +33,22 @@ def csv_line(cells) -> str:
     return buffer.getvalue()
 
 
-def responses_csv(survey_id: int, language, localized) -> Iterator[str]:
+#: Response columns that describe the person; only in the full export.
+DEMOGRAPHIC_COLUMNS = ("role", "school", "home_language")
+
+
+def responses_csv(
+    survey_id: int, language, localized, with_demographics: bool = False
+) -> Iterator[str]:
     """One row per response, one column per question; UTF-8 with a BOM so Excel reads it.
 
-    Takes the survey's id, not the object: the rows are streamed after the view has returned,
-    and the survey is loaded again in the streaming context."""
+    Without `with_demographics`, demographic and mapped questions and the person's groups are
+    left out, and a hidden language reads "hidden". Takes the survey's id, not the object: the
+    rows are streamed after the view has returned, and the survey is loaded again in the
+    streaming context."""
     survey = db.session.get(Survey, survey_id)
-    questions = list(survey.questions)
+    questions = list(survey.questions) if with_demographics else visible_questions(survey)
+    table = None if with_demographics else language_table(survey)
     labels = {
         question.id: {
             option.value: localized(option.text, language, survey.default_language)[0]
@@ -40,8 +56,10 @@ def responses_csv(survey_id: int, language, localized) -> Iterator[str]:
         }
         for question in questions
     }
+    extra = list(DEMOGRAPHIC_COLUMNS) if with_demographics else []
     yield "\ufeff" + csv_line(
-        ["receipt", "submitted_at", "language", "source"]
+        ["receipt", "submitted_at" if with_demographics else "submitted_on", "language", "source"]
+        + extra
         + [f"{q.key}: {localized(q.text, language, survey.default_language)[0]}" for q in questions]
     )
     query = (
@@ -53,12 +71,20 @@ def responses_csv(survey_id: int, language, localized) -> Iterator[str]:
     )
     for response in db.session.scalars(query):
         by_question = answers_by_question(response)
-        cells = [
-            response.receipt_code,
-            response.submitted_at.isoformat(timespec="seconds"),
-            response.language,
-            response.source.value,
-        ]
+        if with_demographics:
+            cells = [
+                response.receipt_code,
+                response.submitted_at.isoformat(timespec="seconds"),
+                response.language,
+                response.source.value,
+            ] + [getattr(response, column) or "" for column in DEMOGRAPHIC_COLUMNS]
+        else:
+            cells = [
+                response.receipt_code,
+                response.submitted_at.date().isoformat(),
+                response.language if language_shown(table, response) else "hidden",
+                response.source.value,
+            ]
         for question in questions:
             answers = by_question.get(question.id, [])
             if question.kind == QuestionKind.OPEN:

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..surveys.forms import SurveyForm
 from ..surveys.models import ResponseSource
@@ -29,4 +29,18 @@ class EnteredResponseForm(SurveyForm):
     answered_in = SelectField(
         _l("Language the person answered in"),
         validators=[InputRequired(_l("Please choose a language."))],
+    )
+
+
+class FullExportForm(FlaskForm):
+    """An admin's reason for taking answers out with the people's groups beside them."""
+
+    reason = TextAreaField(
+        _l("Why do you need the demographics beside the answers?"),
+        validators=[
+            DataRequired(
+                _l("Please write why you need this export; it is kept in the audit trail.")
+            ),
+            Length(max=1000),
+        ],
     )

@@ -1,6 +1,10 @@
-"""Which communities each theme comes from, with small cells suppressed, and two warnings:
-a theme heard almost only from one language community, and a community's most frequent theme
-that no other community mentions."""
+"""Theme sizes and which communities each theme comes from, with small cells suppressed, and
+two warnings: a theme heard almost only from one language community, and a community's most
+frequent theme that no other community mentions.
+
+Sizes and languages are one cross-tab (theme x language, with "no clear theme" as a row and
+the run's total as its total), suppressed once by `engage.privacy.suppress_table`, so a
+theme's size, its languages and the run's total cannot be played against each other."""
 
 from dataclasses import dataclass, field
 
@@ -8,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..forum.models import Post
-from ..privacy import suppress_breakdown
+from ..privacy import Table, is_shown, suppress_breakdown, suppress_table
 from ..surveys.models import Answer, Response
 from .models import AnalysisRun, ThemeAssignment
 
@@ -18,6 +22,8 @@ ONE_COMMUNITY_SHARE = 0.9
 ONLY_THEIRS_SHARE = 0.1
 MIN_THEME_SIZE = 10
 MIN_GROUP_SIZE = 5
+#: The row of contributions without a theme.
+UNCLEAR = "unclear"
 
 
 @dataclass
@@ -29,14 +35,16 @@ class ThemeCommunities:
     only_theirs: list[str] = field(default_factory=list)
 
 
-def raw_counts(run: AnalysisRun, column) -> dict[int, dict[str, int]]:
-    """theme id -> {group: members}, counted in SQL; forum posts count by language only."""
-    counts: dict[int, dict[str, int]] = {}
+def raw_counts(run: AnalysisRun, column, unclear: bool = False) -> dict:
+    """theme id -> {group: members}, counted in SQL; forum posts count by language only.
+    With `unclear`, contributions without a theme are counted too, under `UNCLEAR`."""
+    counts: dict = {}
+    themed = ThemeAssignment.theme_id.is_not(None) if not unclear else True
     answer_rows = db.session.execute(
         select(ThemeAssignment.theme_id, column, func.count(ThemeAssignment.id))
         .join(Answer, Answer.id == ThemeAssignment.answer_id)
         .join(Response, Response.id == Answer.response_id)
-        .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_not(None))
+        .where(ThemeAssignment.run_id == run.id, themed)
         .group_by(ThemeAssignment.theme_id, column)
     )
     rows = list(answer_rows)
@@ -45,32 +53,68 @@ def raw_counts(run: AnalysisRun, column) -> dict[int, dict[str, int]]:
             db.session.execute(
                 select(ThemeAssignment.theme_id, Post.language, func.count(ThemeAssignment.id))
                 .join(Post, Post.id == ThemeAssignment.post_id)
-                .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_not(None))
+                .where(ThemeAssignment.run_id == run.id, themed)
                 .group_by(ThemeAssignment.theme_id, Post.language)
             )
         )
     for theme_id, group, count in rows:
         if group == "none":  # "prefer not to say" is not a group
-            continue
-        bucket = counts.setdefault(theme_id, {})
+            group = ""
+        bucket = counts.setdefault(UNCLEAR if theme_id is None else theme_id, {})
         bucket[group or ""] = bucket.get(group or "", 0) + count
     return counts
 
 
-def communities(run: AnalysisRun) -> dict[int, ThemeCommunities]:
+def language_table(run: AnalysisRun) -> Table:
+    """Contributions by theme (and `UNCLEAR`) and language, suppressed as one cross-tab."""
+    by_theme = raw_counts(run, Response.language, unclear=True)
+    by_theme.setdefault(UNCLEAR, {})
+    for theme in run.themes:
+        by_theme.setdefault(theme.id, {})
+    languages = {group for counts in by_theme.values() for group in counts}
+    return suppress_table(
+        {
+            (theme_id, language): counts.get(language, 0)
+            for theme_id, counts in by_theme.items()
+            for language in languages or {""}
+        }
+    )
+
+
+def theme_sizes(run: AnalysisRun, table: Table | None = None) -> dict:
+    """Members per theme and `UNCLEAR` (an int or hidden), with "total": the run's total as
+    it may be shown. The same figures wherever a theme's size appears."""
+    table = table or language_table(run)
+    return dict(table.rows) | {"total": table.total}
+
+
+def communities(run: AnalysisRun, table: Table | None = None) -> dict[int, ThemeCommunities]:
+    """Each theme's members by language (from the cross-tab), role and school (each against
+    the theme's size, with what names no group as a cell of its own)."""
+    table = table or language_table(run)
     languages = raw_counts(run, Response.language)
     roles = raw_counts(run, Response.role)
     schools = raw_counts(run, Response.school)
     result: dict[int, ThemeCommunities] = {}
     for theme in run.themes:
+        size = table.rows.get(theme.id, 0)
         result[theme.id] = ThemeCommunities(
-            by_language=suppress_breakdown(languages.get(theme.id, {})),
-            by_role=suppress_breakdown(roles.get(theme.id, {})),
-            by_school=suppress_breakdown(schools.get(theme.id, {})),
+            by_language={g: v for g, v in table.row(theme.id).items() if g and v != 0},
+            by_role=_against_size(roles.get(theme.id, {}), languages.get(theme.id, {}), size),
+            by_school=_against_size(schools.get(theme.id, {}), languages.get(theme.id, {}), size),
         )
     _flag_one_language(languages, result)
     _flag_only_theirs(languages, result)
     return result
+
+
+def _against_size(counts: dict, languages: dict, size) -> dict:
+    counts = dict(counts)
+    counts.pop("", None)
+    rest = sum(languages.values()) - sum(counts.values())
+    counts[""] = counts.get("", 0) + max(rest, 0)  # posts, and people who named no group
+    shown = suppress_breakdown(counts, total_shown=is_shown(size))
+    return {group: value for group, value in shown.items() if group and value != 0}
 
 
 def _flag_one_language(languages: dict, result: dict) -> None:

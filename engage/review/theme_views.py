@@ -24,7 +24,7 @@ from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
 from ..models_base import DomainError
-from ..privacy import suppress_breakdown
+from ..privacy import is_shown
 from . import dashboard, runner, theme_community, theme_edits, theme_runs
 from .contributions import texts_for
 from .exports import csv_line
@@ -94,28 +94,23 @@ def show_run(run_id: int):
     )
 
 
-UNCLEAR = "unclear"
+UNCLEAR = theme_community.UNCLEAR
 
 
 def theme_sizes(run: AnalysisRun) -> dict:
-    """Members per theme and without a theme, suppressed together: the run's total is shown,
-    so a small theme must not be recoverable from it."""
-    counts = {
-        theme_id: len(members) for theme_id, members in theme_runs.members_by_theme(run).items()
-    }
-    counts[UNCLEAR] = db.session.scalar(
-        select(db.func.count(ThemeAssignment.id)).where(
-            ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_(None)
-        )
-    )
-    return suppress_breakdown(counts)
+    """Members per theme and without a theme, suppressed with the run's languages and total
+    (one cross-tab, see `theme_community.language_table`)."""
+    return theme_community.theme_sizes(run)
 
 
 @bp.get("/themes/<int:theme_id>")
 @require_role(Role.FACILITATOR)
 def show_theme(theme_id: int):
     theme = db.get_or_404(Theme, theme_id)
-    forms = _theme_forms(theme)
+    return _theme_page(theme, _theme_forms(theme))
+
+
+def _theme_page(theme: Theme, forms: dict, status: int = 200):
     members = sorted(theme.assignments, key=lambda a: (not a.pinned, not a.representative, a.id))
     return render_template(
         "themes/theme.html",
@@ -127,7 +122,7 @@ def show_theme(theme_id: int):
         role_names=option_labels(theme.run.engagement_id, "role"),
         school_names=option_labels(theme.run.engagement_id, "school"),
         **forms,
-    )
+    ), status
 
 
 def option_labels(engagement_id: int, maps_to: str) -> dict[str, str]:
@@ -161,12 +156,21 @@ def _back(theme: Theme):
 @require_role(Role.FACILITATOR)
 def rename_theme(theme_id: int):
     theme = db.get_or_404(Theme, theme_id)
-    form = _theme_forms(theme)["rename_form"]
-    if not form.validate_on_submit():
-        raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
-    theme_edits.rename_theme(theme, form.label.data, form.language.data or None, current_user)
-    flash(_("Theme renamed."))
-    return _back(theme)
+    forms = _theme_forms(theme)
+    form = forms["rename_form"]
+    if form.validate_on_submit():
+        try:
+            theme_edits.rename_theme(
+                theme, form.label.data, form.language.data or None, current_user
+            )
+        except DomainError as error:
+            form.label.errors.append(str(error.args[0]))  # e.g. a name of only spaces
+        else:
+            flash(_("Theme renamed."))
+            return _back(theme)
+    # Back to the theme with the error beside the field and what was typed still in it.
+    db.session.rollback()
+    return _theme_page(db.get_or_404(Theme, theme_id), forms, 400)
 
 
 @bp.post("/themes/<int:theme_id>/accept")
@@ -261,6 +265,14 @@ def export_themes(run_id: int):
     ).all()
     texts = texts_for([a.contribution for a in assignments])
     themes = {t.id: t for t in run.themes}
+    # Counting rows by theme and language must not give a hidden cell of the report back.
+    cells = theme_community.language_table(run).cells
+
+    def language_of(assignment, item) -> str:
+        row = assignment.theme_id if assignment.theme_id is not None else UNCLEAR
+        if item is None or not is_shown(cells.get((row, item.language), 0)):
+            return "hidden" if item else ""
+        return item.language
 
     def rows():
         yield "\ufeff" + csv_line(
@@ -285,7 +297,7 @@ def export_themes(run_id: int):
                     ", ".join(theme.keywords) if theme else "",
                     a.contribution,
                     item.kind if item else "",
-                    item.language if item else "",
+                    language_of(a, item),
                     "yes" if a.pinned else "",
                     item.text if item else "",
                 ]
@@ -310,14 +322,15 @@ def print_report(run_id: int):
         ]
         quotes[theme.id] = chosen[:3]
     texts = texts_for([a.contribution for chosen in quotes.values() for a in chosen])
-    sizes = theme_sizes(run)
+    table = theme_community.language_table(run)
     return render_template(
         "themes/report.html",
         run=run,
         themes=themes,
         quotes=quotes,
         texts=texts,
-        sizes=sizes,
-        communities=theme_community.communities(run),
+        sizes=theme_community.theme_sizes(run, table),
+        communities=theme_community.communities(run, table),
+        unclear_languages={g: v for g, v in table.row(UNCLEAR).items() if g and v != 0},
         languages=KNOWN_LANGUAGES,
     )

@@ -28,7 +28,7 @@ from ..surveys.forms import build_survey_form, cleaned_answers, field_name
 from ..surveys.models import Response, ResponseSource, Survey
 from ..surveys.services import find_open_survey
 from . import dashboard, exports, services
-from .forms import EnteredResponseForm, TargetsForm
+from .forms import EnteredResponseForm, FullExportForm, TargetsForm
 
 bp = Blueprint("review", __name__)
 
@@ -43,19 +43,26 @@ def list_responses():
     ) or (surveys[0] if surveys else None)
     language = request.args.get("language") or None
     page = max(request.args.get("page", 1, type=int), 1)
-    responses, total = services.responses_page(survey, page, language) if survey else ([], 0)
+    responses, total, table, listed = [], 0, None, False
+    if survey:
+        table = services.language_table(survey)
+        total, listed = services.listing_count(table, survey, language)
+        if listed:
+            responses, _count = services.responses_page(survey, page, language)
     return render_template(
         "review/responses.html",
         surveys=surveys,
         survey=survey,
         responses=responses,
         total=total,
+        listed=listed,
         page=page,
         page_size=services.PAGE_SIZE,
         language=language,
         languages=KNOWN_LANGUAGES,
         questions=services.visible_questions(survey) if survey else [],
         answers_by_question=services.answers_by_question,
+        language_shown=(lambda response: services.language_shown(table, response)),
     )
 
 
@@ -63,13 +70,17 @@ def list_responses():
 @require_role(Role.FACILITATOR)
 def show_response(response_id: int):
     response = db.get_or_404(Response, response_id)
+    table = services.language_table(response.survey)
+    _total, listed = services.listing_count(table, response.survey, None)
     return render_template(
         "review/response.html",
+        listed=listed,
         response=response,
         survey=response.survey,
         questions=services.visible_questions(response.survey),
         answers=services.answers_by_question(response),
         languages=KNOWN_LANGUAGES,
+        language_shown=services.language_shown(table, response),
     )
 
 
@@ -165,12 +176,57 @@ def enter_response(survey_id: int):
     ), 400 if form.errors else 200
 
 
+@bp.get("/surveys/<int:survey_id>/export")
+@require_role(Role.FACILITATOR)
+def show_exports(survey_id: int):
+    """What each export of a survey contains, and the admin's form for the full one."""
+    survey = db.get_or_404(Survey, survey_id)
+    return _exports_page(survey, FullExportForm())
+
+
+def _exports_page(survey: Survey, form: FullExportForm):
+    _total, allowed = services.listing_count(services.language_table(survey), survey, None)
+    return render_template(
+        "review/exports.html",
+        survey=survey,
+        form=form,
+        default_allowed=allowed,
+        can_export_full=current_user.role == Role.ADMIN,
+    ), 400 if form.errors else 200
+
+
 @bp.get("/surveys/<int:survey_id>/responses.csv")
 @require_role(Role.FACILITATOR)
 def export_responses(survey_id: int):
+    """The default export: answers only, no demographics."""
     survey = db.get_or_404(Survey, survey_id)
+    _total, allowed = services.listing_count(services.language_table(survey), survey, None)
+    if not allowed:
+        return redirect(url_for("review.show_exports", survey_id=survey.id))
     rows = exports.responses_csv(survey.id, select_language(), localized)
-    filename = f"{survey.slug}-v{survey.version}-responses.csv"
+    return _csv(rows, f"{survey.slug}-v{survey.version}-responses.csv")
+
+
+@bp.post("/surveys/<int:survey_id>/responses-full.csv")
+@require_role(Role.ADMIN)
+def export_responses_full(survey_id: int):
+    """The full export, demographics included: admins only, with a reason that is audited."""
+    survey = db.get_or_404(Survey, survey_id)
+    form = FullExportForm()
+    if not form.validate_on_submit():
+        return _exports_page(survey, form)
+    record_event(
+        current_user,
+        "responses.exported_with_demographics",
+        survey,
+        {"reason": form.reason.data.strip()},
+    )
+    db.session.commit()
+    rows = exports.responses_csv(survey.id, select_language(), localized, with_demographics=True)
+    return _csv(rows, f"{survey.slug}-v{survey.version}-responses-with-demographics.csv")
+
+
+def _csv(rows, filename: str) -> HttpResponse:
     return HttpResponse(
         stream_with_context(rows),
         mimetype="text/csv; charset=utf-8",

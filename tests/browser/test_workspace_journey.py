@@ -66,9 +66,11 @@ def test_facilitator_reviews_themes_and_the_edits_survive_a_rerun(app, live_serv
         survey = survey_services.find_open_survey("graduate-profile")
         for text in ["Que aprendan a pensar por sí mismos", "Think for yourself, ask questions"]:
             survey_services.submit_response(
-                survey, "es" if text.startswith("Que") else "en",
+                survey,
+                "es" if text.startswith("Que") else "en",
                 {"competencies": ["critical_thinking"], "hopes": text},
-                survey_services.new_submission_token())
+                survey_services.new_submission_token(),
+            )
         db.session.commit()
     page.click("nav.staff-nav >> text=Themes")
     page.click("text=Run the theme engine")
@@ -82,5 +84,7 @@ def test_facilitator_reviews_themes_and_the_edits_survive_a_rerun(app, live_serv
     assert page.locator("li.member.pinned blockquote").first.inner_text() == pinned_text
     with app.app_context():
         latest = db.session.scalars(select(AnalysisRun).order_by(AnalysisRun.id.desc())).first()
-        assert db.session.scalar(select(db.func.count(ThemeAssignment.id)).filter_by(
-            run_id=latest.id)) == latest.metrics["contributions"]
+        assert (
+            db.session.scalar(select(db.func.count(ThemeAssignment.id)).filter_by(run_id=latest.id))
+            == latest.metrics["contributions"]
+        )

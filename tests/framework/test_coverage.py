@@ -1,34 +1,60 @@
-"""The coverage check's figures, against a hand computation."""
+"""The coverage check's figures, against a hand computation, and against subtraction."""
 
 from engage.framework.evidence import Membership, coverage
+from engage.privacy import is_shown
+
+T1 = ("T1", "Critical thinking")
+
+
+def _people():
+    # English parents: 16 in linked "T1", 6 in unlinked "T2". Somali parents: 5 in T1, 9 in
+    # unlinked "T3", 1 without a theme. 3 Vietnamese students (a small group), all in T1;
+    # 13 Arabic-speaking students: 6 in T1, 7 in T2.
+    return (
+        [Membership("en", "parent", "westview", *T1)] * 16
+        + [Membership("en", "parent", "westview", "T2", "Money")] * 6
+        + [Membership("so", "parent", "eastside", *T1)] * 5
+        + [Membership("so", "parent", "eastside", "T3", "Mother tongue")] * 9
+        + [Membership("so", "parent", "eastside", None)]
+        + [Membership("vi", "student", None, *T1)] * 3
+        + [Membership("ar", "student", None, *T1)] * 6
+        + [Membership("ar", "student", None, "T2", "Money")] * 7
+    )
 
 
 def test_coverage_matches_a_hand_computation():
-    # 10 English parents: 8 in linked theme "T1", 2 in unlinked "T2".
-    # 6 Somali parents: 1 in "T1", 4 in unlinked "T3", 1 without a theme.
-    # 3 Vietnamese students (a small group): 3 in "T1".
-    people = (
-        [Membership("en", "parent", "westview", "T1", "Critical thinking")] * 8
-        + [Membership("en", "parent", "westview", "T2", "Money")] * 2
-        + [Membership("so", "parent", "eastside", "T1", "Critical thinking")]
-        + [Membership("so", "parent", "eastside", "T3", "Mother tongue")] * 4
-        + [Membership("so", "parent", "eastside", None)]
-        + [Membership("vi", "student", None, "T1", "Critical thinking")] * 3
-    )
-    result = coverage(people, linked_keys={"T1"})
-    # Overall: 8 + 1 + 3 = 12 of 19.
-    assert result.overall == 12 / 19
+    result = coverage(_people(), linked_keys={"T1"})
+    assert result.overall == 30 / 53  # 16 + 5 + 3 + 6 of 53
     languages = {row.group: row for row in result.by_dimension["language"]}
-    assert (languages["en"].total, languages["en"].covered) == (10, 8)
-    assert languages["en"].share == 0.8 and not languages["en"].below
-    assert (languages["so"].total, languages["so"].covered) == (6, 1)
-    assert languages["so"].share == 1 / 6
-    assert languages["so"].below  # 16.7% < 75% of 63.2%
+    assert (languages["en"].total, languages["en"].covered) == (22, 16)
+    assert languages["en"].share == 16 / 22 and not languages["en"].below
+    assert languages["so"].share == 5 / 15
+    assert languages["so"].below  # 33% < 75% of 57%
     assert languages["so"].missing_theme == "Mother tongue"
     assert languages["en"].missing_theme == "Money"
-    assert languages["vi"].share is None  # three people: no share shown
-    assert languages["vi"].missing_theme is None
     roles = {row.group: row for row in result.by_dimension["role"]}
-    assert (roles["parent"].total, roles["parent"].covered) == (16, 9)
+    assert (roles["parent"].total, roles["parent"].covered) == (37, 21)
     schools = {row.group: row for row in result.by_dimension["school"]}
     assert set(schools) == {"westview", "eastside"}  # no school given: not a group
+
+
+def test_a_small_group_and_its_partner_show_no_count_share_or_theme():
+    languages = {row.group: row for row in coverage(_people(), {"T1"}).by_dimension["language"]}
+    # Three people: hidden; the total of everyone would give it back, so a second group too.
+    for group in ("vi", "ar"):
+        assert not is_shown(languages[group].shown_total)
+        assert languages[group].share is None and languages[group].missing_theme is None
+        assert not languages[group].below
+    assert languages["en"].shown_total == 22
+
+
+def test_a_share_is_hidden_when_it_would_give_a_small_count_back():
+    # 10 people, 8 reflected: "80%" would say that 2 people are not.
+    people = [Membership("en", "parent", None, *T1)] * 48 + [
+        Membership("en", "parent", None, "T2", "Money")
+    ] * 12
+    people += [Membership("es", "parent", None, *T1)] * 8 + [
+        Membership("es", "parent", None, "T2", "Money")
+    ] * 2
+    languages = {row.group: row for row in coverage(people, {"T1"}).by_dimension["language"]}
+    assert languages["es"].share is None and languages["es"].shown_total == 10

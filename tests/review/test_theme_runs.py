@@ -214,17 +214,21 @@ def test_forum_posts_join_the_next_run_labelled_as_forum_posts(app, client, sign
 
     with app.app_context():
         thread = forum_services.create_thread(
-            db.session.get(Engagement, engagement), "graduates",
+            db.session.get(Engagement, engagement),
+            "graduates",
             {"en": "What does a successful graduate look like?"},
-            ThreadStatus.OPEN, Moderation.POST, actor=None)
-        post = forum_services.submit_post(thread, "Saving money, budgets and credit matter",
-                                          "en")
+            ThreadStatus.OPEN,
+            Moderation.POST,
+            actor=None,
+        )
+        post = forum_services.submit_post(thread, "Saving money, budgets and credit matter", "en")
         db.session.commit()
         post_ref = f"p:{post.id}"
     run_id = run_now(app, engagement)
     with app.app_context():
-        assignment = db.session.scalar(select(ThemeAssignment).filter_by(
-            run_id=run_id, contribution=post_ref))
+        assignment = db.session.scalar(
+            select(ThemeAssignment).filter_by(run_id=run_id, contribution=post_ref)
+        )
         assert assignment is not None and assignment.post_id is not None
         theme_id = assignment.theme_id
     assert theme_id is not None  # it speaks of money, like a dozen answers do
