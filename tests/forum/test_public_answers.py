@@ -74,6 +74,17 @@ def test_the_page_shows_a_small_fixed_sample_never_the_whole_set(app, client):
     assert seen == set(first)
 
 
+def test_rating_one_answer_brings_in_exactly_one_new_answer(app_context):
+    survey = import_default_survey()
+    rater = make_response(survey, "en", shared=())
+    for number in range(12):
+        make_response(survey, "en", hopes=f"Answer {number}.", missing=None)
+    first = ratings.answers_to_rate("en", rater.id, "browser", seed="receipt")
+    ratings.rate_answers({first[0].id: ratings.AGREE}, "en", rater.id, "browser")
+    second = ratings.answers_to_rate("en", rater.id, "browser", seed="receipt")
+    assert second[: ratings.HANDFUL - 1] == first[1:] and second[-1] not in first
+
+
 def test_the_rating_page_is_rate_limited_per_address(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "RATE_PAGE_RATE_LIMIT", "3 per minute")
     with app.app_context():

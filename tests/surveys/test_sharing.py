@@ -146,3 +146,21 @@ def test_a_required_answer_of_only_invisible_characters_is_refused_beside_the_fi
     assert error and "invisibles" in error.group(1)
     with app.app_context():
         assert db.session.scalar(select(Response)) is None
+
+
+def test_answers_staff_type_in_from_paper_are_never_shown_to_others(app, client, sign_in, survey):
+    with app.app_context():
+        survey_id = services.find_open_survey("graduate-profile").id
+    sign_in("facilitator")
+    url = f"/staff/review/surveys/{survey_id}/enter"
+    page = client.get(url).get_data(as_text=True)
+    assert "share_hopes" not in page  # only the person can consent, not staff for them
+    data = hidden_fields(page) | {
+        "source": "paper",
+        "answered_in": "en",
+        "q_competencies": "wellbeing",
+        "q_hopes": "Written on paper.",
+        "share_hopes": "y",
+    }
+    assert client.post(url, data=data).status_code == 302
+    assert not stored_answers(app)["hopes"].shareable
