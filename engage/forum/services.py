@@ -68,6 +68,8 @@ def list_threads() -> list[Thread]:
 
 
 def find_thread(slug: str) -> Thread | None:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare it
+        return None
     return db.session.scalar(select(Thread).filter_by(slug=slug))
 
 

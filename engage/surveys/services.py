@@ -120,6 +120,8 @@ def open_surveys() -> list[Survey]:
 
 
 def find_open_survey(slug: str) -> Survey | None:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare it
+        return None
     return db.session.scalar(
         select(Survey)
         .filter_by(slug=slug, status=SurveyStatus.OPEN)

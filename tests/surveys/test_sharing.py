@@ -108,8 +108,10 @@ def test_a_nul_byte_and_bidi_overrides_are_cleaned_and_the_response_is_stored(ap
     assert "missing" not in answers
 
 
-def test_a_receipt_code_with_a_nul_byte_is_not_found(client, survey):
+def test_a_nul_byte_in_a_receipt_code_or_a_web_address_is_not_found(client, survey):
     assert client.get("/en/receipt/AB%00C-DEFG").status_code == 404
+    assert client.get("/en/surveys/graduate%00-profile").status_code == 404
+    assert client.get("/en/conversations/a%00b").status_code == 404
 
 
 REQUIRED_OPEN = """
