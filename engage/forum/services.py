@@ -1,4 +1,4 @@
-"""Forum verbs: threads, posts and replies, endorsements and reports, and the visible posts the
+"""Forum verbs: threads, posts and replies, endorsements, and the visible posts the
 theme runs read.
 
 Services take explicit arguments (never the request or the session), flush rather than commit,
@@ -18,22 +18,18 @@ from sqlalchemy import case, func, select
 from ..audit import record_event
 from ..extensions import db
 from ..models_base import DomainError, utcnow
-from . import text, workflow
+from . import text
 from .models import (
     Endorsement,
     Moderation,
     Post,
     PostStatus,
-    Report,
-    ReportReason,
     Thread,
     ThreadStatus,
 )
 
 #: An identical post within this window is refused as a repeat.
 REPEAT_WINDOW = timedelta(hours=24)
-#: Open reports from different addresses that hold a visible post for review.
-REPORTS_TO_HOLD = 3
 PAGE_SIZE = 50
 SORTS = ("newest", "endorsed")
 
@@ -45,13 +41,6 @@ class PostRefused(DomainError):
 def browser_key(secret: str, browser_id: str) -> str:
     """The only form in which a browser id is stored: HMAC-SHA256 keyed by the app secret."""
     message = f"forum-browser:{browser_id}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def address_key(secret: str, address: str | None) -> str:
-    """The only form in which a reporter's address is stored: HMAC-SHA256 keyed by the app
-    secret, so reports can be told apart by address without keeping any address."""
-    message = f"forum-address:{address or 'unknown'}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -235,61 +224,6 @@ def endorse_post(post: Post, key: str) -> bool:
     db.session.flush()
     record_event(None, "post.endorsed", post)
     return True
-
-
-def report_post(
-    post: Post,
-    reason: ReportReason,
-    details: str | None,
-    key: str,
-    threshold: int = REPORTS_TO_HOLD,
-    address: str | None = None,
-) -> bool:
-    """A report from one browser (`key`) at one address (`address`, an `address_key`); True
-    when it is new. When open reports from `threshold` different addresses have come in, a
-    visible post is held (pending) until a facilitator reviews it: one person clearing their
-    cookies between reports still counts once. A facilitator can hide a post at any time."""
-    if post.status != PostStatus.VISIBLE:
-        raise DomainError(gettext("This post is already being reviewed."))
-    existing = db.session.scalar(
-        select(Report.id).where(Report.post_id == post.id, Report.browser_key == key)
-    )
-    if existing is not None:
-        return False
-    details = text.clean_text(details)[:500] or None
-    db.session.add(
-        Report(
-            post_id=post.id, reason=reason, details=details, browser_key=key, address_key=address
-        )
-    )
-    db.session.flush()
-    record_event(None, "post.reported", post, {"reason": reason.value})
-    open_reports = count_open_reports(post)
-    addresses = count_reporting_addresses(post)
-    if addresses >= threshold:
-        post.status = workflow.next_status(post.status, workflow.HOLD)
-        db.session.flush()
-        record_event(
-            None, "post.held", post, {"open_reports": open_reports, "addresses": addresses}
-        )
-    return True
-
-
-def count_open_reports(post: Post) -> int:
-    return db.session.scalar(
-        select(func.count(Report.id)).where(Report.post_id == post.id, Report.resolved_at.is_(None))
-    )
-
-
-def count_reporting_addresses(post: Post) -> int:
-    """Different addresses among the post's open reports (a report stored without one, from
-    before addresses were kept, counts by its browser)."""
-    who = func.coalesce(Report.address_key, Report.browser_key)
-    return db.session.scalar(
-        select(func.count(func.distinct(who))).where(
-            Report.post_id == post.id, Report.resolved_at.is_(None)
-        )
-    )
 
 
 # Reading ---------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from ..extensions import client_key, db, limiter
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
 from ..models_base import DomainError
 from ..surveys.services import response_for_receipt
-from . import ratings, services, text
+from . import ratings, reports, services, text
 from .forms import PostForm, ReportForm, build_rating_form
 from .models import PostStatus, ReportReason, ThreadStatus
 
@@ -204,9 +204,9 @@ def report_post(post_id: int):
     form = ReportForm()
     if form.validate_on_submit():
         threshold = current_app.config["FORUM_REPORTS_TO_HOLD"]
-        address = services.address_key(current_app.config["SECRET_KEY"], request.remote_addr)
+        address = reports.address_key(current_app.config["SECRET_KEY"], request.remote_addr)
         try:
-            services.report_post(
+            reports.report_post(
                 post,
                 ReportReason(form.reason.data),
                 form.details.data,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.forum import ratings, services
+from engage.forum import ratings, reports, services
 from engage.forum.models import Post, PostStatus, ReportReason
 from tests.conftest import hidden_fields
 from tests.factories import import_default_survey, make_response
@@ -140,10 +140,10 @@ def test_three_reports_from_three_addresses_hold_the_post(app, post_id):
 def test_the_service_counts_addresses_not_browsers(app_context):
     made = services.submit_post(make_thread(), "Counted by address.", "en")
     for browser in ("b1", "b2", "b3"):
-        services.report_post(made, ReportReason.SPAM, None, browser, 3, address="same")
+        reports.report_post(made, ReportReason.SPAM, None, browser, 3, address="same")
     assert made.status == PostStatus.VISIBLE
-    services.report_post(made, ReportReason.SPAM, None, "b4", 3, address="second")
-    services.report_post(made, ReportReason.SPAM, None, "b5", 3, address="third")
+    reports.report_post(made, ReportReason.SPAM, None, "b4", 3, address="second")
+    reports.report_post(made, ReportReason.SPAM, None, "b5", 3, address="third")
     assert made.status == PostStatus.PENDING
 
 
