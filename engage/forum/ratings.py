@@ -2,7 +2,8 @@
 people's open answers, shown with no identifying detail. Only answers whose writer ticked "others
 may read this" and that passed the automatic checks (no link, no email address or phone number:
 `engage.text.hold_reason`) are drawn, from those written in the rater's language; each receipt
-sees a fixed random handful, so reloading the page shows the same answers, not the whole set.
+sees a fixed random handful, so reloading the page shows the same answers, and at most `REACH`
+answers in all, never the whole set.
 Ratings become a support signal per answer, and per group (the answer's
 language and the answerer's role) for any list of answers, such as a theme's, with every count
 of fewer than five people suppressed when shown."""
@@ -23,6 +24,8 @@ AGREE, UNSURE, DISAGREE = 1, 0, -1
 VALUES = (AGREE, UNSURE, DISAGREE)
 #: How many answers one visit offers to rate.
 HANDFUL = 5
+#: The most answers one receipt is ever offered, however many it rates.
+REACH = 4 * HANDFUL
 
 
 def _rateable(language: str, exclude_response_id: int | None):
@@ -54,17 +57,22 @@ def answers_to_rate(
 ) -> list[Answer]:
     """Up to `count` answers this browser has not rated yet, in an order that is random but
     fixed by `seed` (the view passes a keyed hash of the receipt): loading the page again shows
-    the same answers, and rating one brings in exactly one new answer, so no one can page
-    through every answer by reloading."""
-    already = select(AnswerRating.answer_id).where(AnswerRating.browser_key == key)
+    the same answers, and rating one brings in one new answer, up to `REACH` answers in all
+    for the receipt, so no one can page through every answer by reloading or rating."""
     ids = db.session.scalars(
-        _rateable(language, exclude_response_id)
-        .where(Answer.id.not_in(already))
-        .with_only_columns(Answer.id)
+        _rateable(language, exclude_response_id).with_only_columns(Answer.id)
     ).all()
-    chosen = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).digest())[:count]
-    if not chosen:
+    reach = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).digest())[:REACH]
+    if not reach:
         return []
+    already = set(
+        db.session.scalars(
+            select(AnswerRating.answer_id).where(
+                AnswerRating.browser_key == key, AnswerRating.answer_id.in_(reach)
+            )
+        )
+    )
+    chosen = [i for i in reach if i not in already][:count]
     found = {a.id: a for a in db.session.scalars(select(Answer).where(Answer.id.in_(chosen)))}
     return [found[i] for i in chosen]
 

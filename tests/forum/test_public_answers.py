@@ -85,6 +85,18 @@ def test_rating_one_answer_brings_in_exactly_one_new_answer(app_context):
     assert second[: ratings.HANDFUL - 1] == first[1:] and second[-1] not in first
 
 
+def test_rating_everything_offered_never_reaches_more_than_a_few_answers(app_context):
+    survey = import_default_survey()
+    rater = make_response(survey, "en", shared=())
+    for number in range(60):
+        make_response(survey, "en", hopes=f"Answer {number}.", missing=None)
+    offered = set()
+    while drawn := ratings.answers_to_rate("en", rater.id, "browser", seed="receipt"):
+        offered |= {a.id for a in drawn}
+        ratings.rate_answers({a.id: ratings.AGREE for a in drawn}, "en", rater.id, "browser")
+    assert len(offered) == ratings.REACH < 60
+
+
 def test_the_rating_page_is_rate_limited_per_address(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "RATE_PAGE_RATE_LIMIT", "3 per minute")
     with app.app_context():
