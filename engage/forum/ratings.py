@@ -1,9 +1,14 @@
 """See and rate what others said: after answering a survey, a person rates a handful of other
-people's open answers, drawn at random from those written in their language and shown with no
-identifying detail. Ratings become a support signal per answer, and per group (the answer's
+people's open answers, shown with no identifying detail. Only answers whose writer ticked "others
+may read this" and that passed the automatic checks (no link, no email address or phone number:
+`engage.text.hold_reason`) are drawn, from those written in the rater's language; each receipt
+sees a fixed random handful, so reloading the page shows the same answers, and at most `REACH`
+answers in all, never the whole set.
+Ratings become a support signal per answer, and per group (the answer's
 language and the answerer's role) for any list of answers, such as a theme's, with every count
 of fewer than five people suppressed when shown."""
 
+import hashlib
 from dataclasses import dataclass
 
 from flask_babel import gettext
@@ -19,11 +24,14 @@ AGREE, UNSURE, DISAGREE = 1, 0, -1
 VALUES = (AGREE, UNSURE, DISAGREE)
 #: How many answers one visit offers to rate.
 HANDFUL = 5
+#: The most answers one receipt is ever offered, however many it rates.
+REACH = 4 * HANDFUL
 
 
 def _rateable(language: str, exclude_response_id: int | None):
     """Open answers to questions shown to everyone (not demographic, not copied into a
-    response column), with text, written in `language`, not the rater's own."""
+    response column), with text, written in `language`, not the rater's own, that their writer
+    allowed others to read and that passed the automatic checks."""
     query = (
         select(Answer)
         .join(Question, Question.id == Answer.question_id)
@@ -32,6 +40,8 @@ def _rateable(language: str, exclude_response_id: int | None):
             Question.kind == QuestionKind.OPEN,
             Question.demographic.is_(False),
             Question.maps_to.is_(None),
+            Answer.shareable.is_(True),
+            Answer.hold_reason.is_(None),
             Answer.text.is_not(None),
             func.length(func.trim(Answer.text)) > 0,
             Response.language == language,
@@ -43,16 +53,28 @@ def _rateable(language: str, exclude_response_id: int | None):
 
 
 def answers_to_rate(
-    language: str, exclude_response_id: int | None, key: str, count: int = HANDFUL
+    language: str, exclude_response_id: int | None, key: str, count: int = HANDFUL, seed=""
 ) -> list[Answer]:
-    """Up to `count` answers at random that this browser has not rated yet."""
-    already = select(AnswerRating.answer_id).where(AnswerRating.browser_key == key)
-    return db.session.scalars(
-        _rateable(language, exclude_response_id)
-        .where(Answer.id.not_in(already))
-        .order_by(func.random())
-        .limit(count)
+    """Up to `count` answers this browser has not rated yet, in an order that is random but
+    fixed by `seed` (the view passes a keyed hash of the receipt): loading the page again shows
+    the same answers, and rating one brings in one new answer, up to `REACH` answers in all
+    for the receipt, so no one can page through every answer by reloading or rating."""
+    ids = db.session.scalars(
+        _rateable(language, exclude_response_id).with_only_columns(Answer.id)
     ).all()
+    reach = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).digest())[:REACH]
+    if not reach:
+        return []
+    already = set(
+        db.session.scalars(
+            select(AnswerRating.answer_id).where(
+                AnswerRating.browser_key == key, AnswerRating.answer_id.in_(reach)
+            )
+        )
+    )
+    chosen = [i for i in reach if i not in already][:count]
+    found = {a.id: a for a in db.session.scalars(select(Answer).where(Answer.id.in_(chosen)))}
+    return [found[i] for i in chosen]
 
 
 def rate_answers(

@@ -1,4 +1,4 @@
-"""Forum verbs: threads, posts and replies, endorsements and reports, and the visible posts the
+"""Forum verbs: threads, posts and replies, endorsements, and the visible posts the
 theme runs read.
 
 Services take explicit arguments (never the request or the session), flush rather than commit,
@@ -18,22 +18,18 @@ from sqlalchemy import case, func, select
 from ..audit import record_event
 from ..extensions import db
 from ..models_base import DomainError, utcnow
-from . import text, workflow
+from . import text
 from .models import (
     Endorsement,
     Moderation,
     Post,
     PostStatus,
-    Report,
-    ReportReason,
     Thread,
     ThreadStatus,
 )
 
 #: An identical post within this window is refused as a repeat.
 REPEAT_WINDOW = timedelta(hours=24)
-#: Open reports from different browsers that hold a visible post for review.
-REPORTS_TO_HOLD = 3
 PAGE_SIZE = 50
 SORTS = ("newest", "endorsed")
 
@@ -61,6 +57,8 @@ def list_threads() -> list[Thread]:
 
 
 def find_thread(slug: str) -> Thread | None:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare it
+        return None
     return db.session.scalar(select(Thread).filter_by(slug=slug))
 
 
@@ -136,6 +134,11 @@ def _clean_prompt(prompt: dict) -> dict:
 def body_problem(body: str | None) -> str | None:
     """Why `body` (as typed) cannot be posted, in the reader's language; None when it can."""
     cleaned = text.clean_text(body)
+    if not cleaned and (body or "").strip():
+        return gettext(
+            "Your post has only invisible characters or spaces. Please write something before "
+            "sending."
+        )
     if not cleaned:
         return gettext("Please write something before sending.")
     if len(cleaned) > text.MAX_BODY_LENGTH:
@@ -221,40 +224,6 @@ def endorse_post(post: Post, key: str) -> bool:
     db.session.flush()
     record_event(None, "post.endorsed", post)
     return True
-
-
-def report_post(
-    post: Post,
-    reason: ReportReason,
-    details: str | None,
-    key: str,
-    threshold: int = REPORTS_TO_HOLD,
-) -> bool:
-    """A report from one browser; True when it is new. When the post's open reports reach
-    `threshold`, a visible post is held (pending) until a facilitator reviews it."""
-    if post.status != PostStatus.VISIBLE:
-        raise DomainError(gettext("This post is already being reviewed."))
-    existing = db.session.scalar(
-        select(Report.id).where(Report.post_id == post.id, Report.browser_key == key)
-    )
-    if existing is not None:
-        return False
-    details = text.clean_text(details)[:500] or None
-    db.session.add(Report(post_id=post.id, reason=reason, details=details, browser_key=key))
-    db.session.flush()
-    record_event(None, "post.reported", post, {"reason": reason.value})
-    open_reports = count_open_reports(post)
-    if open_reports >= threshold:
-        post.status = workflow.next_status(post.status, workflow.HOLD)
-        db.session.flush()
-        record_event(None, "post.held", post, {"open_reports": open_reports})
-    return True
-
-
-def count_open_reports(post: Post) -> int:
-    return db.session.scalar(
-        select(func.count(Report.id)).where(Report.post_id == post.id, Report.resolved_at.is_(None))
-    )
 
 
 # Reading ---------------------------------------------------------------------------------------

@@ -1,43 +1,28 @@
 """What a poster types, made safe: cleaning on the way in and rendering on the way out.
 
-Cleaning keeps the text as written but drops what has no business in a post: control characters
-(other than newline and tab) and the bidirectional embedding, override and isolate characters
-that can make text read differently from how it is stored. Rendering escapes everything first,
-then adds only line breaks and links to http(s) addresses, so nothing the poster typed is ever
-markup. This module is pure: markupsafe and the standard library only.
+Cleaning is the shared `engage.text.clean_text` (control, bidi override and stray zero-width
+characters dropped; "" when nothing visible is left). Rendering escapes everything first, then
+adds only line breaks and, for posts, links to http(s) addresses, so nothing the poster typed is
+ever markup; other people's survey answers are rendered with no links at all. This module is
+pure: markupsafe and the standard library only.
 """
 
 import hashlib
 import re
-import unicodedata
 
 from markupsafe import Markup, escape
+
+from ..text import clean_text
 
 MAX_BODY_LENGTH = 5000
 MAX_LINKS = 3
 
-# U+202A-U+202E (embeddings and overrides) and U+2066-U+2069 (isolates). The plain marks
-# U+200E/U+200F stay: Arabic writers use them, and they cannot reorder other text.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 # What counts towards the link cap: addresses with or without a scheme.
 LINK_LIKE = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}»。，、！？"
 # A constant template: `format` escapes the address it is given.
 LINK = Markup('<a href="{0}" rel="nofollow ugc noopener" class="post-link">{0}</a>')
-
-
-def clean_text(text: str | None, multiline: bool = True) -> str:
-    """`text` in NFC with line endings unified, control and bidi override characters removed,
-    and surrounding whitespace trimmed."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = BIDI_CONTROLS.sub("", text)
-    kept = "\n\t" if multiline else ""
-    text = "".join(ch for ch in text if ch in kept or unicodedata.category(ch) not in ("Cc", "Cs"))
-    if not multiline:
-        text = " ".join(text.split())
-    return text.strip()
 
 
 def count_links(text: str) -> int:
@@ -53,6 +38,11 @@ def body_hash(text: str) -> str:
 def render_post(text: str | None) -> Markup:
     """Escaped text with line breaks as <br> and http(s) addresses as links."""
     return Markup("<br>\n").join(_render_line(line) for line in (text or "").split("\n"))
+
+
+def render_plain(text: str | None) -> Markup:
+    """Escaped text with line breaks as <br> and no links: an address stays inert text."""
+    return Markup("<br>\n").join(escape(line) for line in (text or "").split("\n"))
 
 
 def _render_line(line: str) -> Markup:

@@ -28,7 +28,7 @@ from ..extensions import client_key, db, limiter
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
 from ..models_base import DomainError
 from ..surveys.services import response_for_receipt
-from . import ratings, services, text
+from . import ratings, reports, services, text
 from .forms import PostForm, ReportForm, build_rating_form
 from .models import PostStatus, ReportReason, ThreadStatus
 
@@ -40,8 +40,14 @@ ANSWER_IDS = re.compile(r"^\d{1,12}(?:,\d{1,12}){0,9}$")
 
 @bp.app_template_filter("post_text")
 def post_text(value):
-    """A post or answer as safe HTML: escaped, with line breaks and http(s) links."""
+    """A post as safe HTML: escaped, with line breaks and http(s) links."""
     return text.render_post(value)
+
+
+@bp.app_template_filter("plain_text")
+def plain_text(value):
+    """Someone's survey answer as safe HTML: escaped, with line breaks and no links."""
+    return text.render_plain(value)
 
 
 def _browser_key() -> str:
@@ -198,9 +204,15 @@ def report_post(post_id: int):
     form = ReportForm()
     if form.validate_on_submit():
         threshold = current_app.config["FORUM_REPORTS_TO_HOLD"]
+        address = reports.address_key(current_app.config["SECRET_KEY"], request.remote_addr)
         try:
-            services.report_post(
-                post, ReportReason(form.reason.data), form.details.data, _browser_key(), threshold
+            reports.report_post(
+                post,
+                ReportReason(form.reason.data),
+                form.details.data,
+                _browser_key(),
+                threshold,
+                address=address,
             )
             db.session.commit()
         except IntegrityError:
@@ -213,6 +225,7 @@ def report_post(post_id: int):
 
 
 @bp.route("/<lang_code>/conversations/rate/<code>", methods=["GET", "POST"])
+@limiter.limit(_config_limit("RATE_PAGE_RATE_LIMIT"), methods=["GET"])
 @limiter.limit(
     _config_limit("FORUM_RATE_RATE_LIMIT"),
     methods=["POST"],
@@ -236,7 +249,8 @@ def rate_answers(code: str):
         db.session.commit()
         flash(_("Thank you: your ratings are saved.") if chosen else _("Nothing was rated."))
         return redirect(url_for("forum.list_threads"), code=303)
-    answers = ratings.answers_to_rate(response.language, response.id, _browser_key())
+    seed = services.browser_key(current_app.config["SECRET_KEY"], f"rate:{response.id}")
+    answers = ratings.answers_to_rate(response.language, response.id, _browser_key(), seed=seed)
     return render_template(
         "forum/rate.html",
         response=response,

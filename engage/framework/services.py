@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from ..audit import record_event
 from ..extensions import db
-from ..forum.text import MAX_BODY_LENGTH, clean_text
+from ..forum.text import MAX_BODY_LENGTH
 from ..models_base import DomainError, utcnow
+from ..text import clean_text
 from .models import (
     Competency,
     DismissedSuggestion,
@@ -60,7 +61,8 @@ def approved_version(framework: Framework) -> FrameworkVersion | None:
 def save_competency(version, competency, name: dict, description: dict, indicators, actor):
     """Add (competency None) or change a competency of a draft."""
     transition(version, Action.EDIT)
-    name = {code: clean_text(text, multiline=False) for code, text in name.items() if text}
+    name = {code: clean_text(text, multiline=False) for code, text in name.items()}
+    name = {code: text for code, text in name.items() if text}
     if not name:
         raise DomainError(_l("A competency needs a name in at least one language."))
     if competency is None:
@@ -70,13 +72,13 @@ def save_competency(version, competency, name: dict, description: dict, indicato
         db.session.add(competency)
     competency.name = name
     competency.description = {
-        code: clean_text(text) for code, text in description.items() if text and text.strip()
+        code: clean_text(text) for code, text in description.items() if clean_text(text)
     }
-    competency.indicators = {
-        code: [clean_text(line, multiline=False) for line in lines if line.strip()]
+    indicators = {
+        code: [line for line in (clean_text(raw, multiline=False) for raw in lines) if line]
         for code, lines in (indicators or {}).items()
-        if any(line.strip() for line in lines)
     }
+    competency.indicators = {code: lines for code, lines in indicators.items() if lines}
     db.session.flush()
     record_event(actor, "competency.saved", competency, {"version": version.number})
     return competency

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..audit import record_event
 from ..extensions import db
 from ..models_base import DomainError
+from ..text import clean_text
 from .models import DecisionKind, Theme, ThemeAssignment, ThemeDecision, ThemeStatus
 
 
@@ -24,7 +25,7 @@ def _latest_guard(theme: Theme) -> None:
 def rename_theme(theme: Theme, label: str, language: str | None, actor) -> Theme:
     """Rename in the working language, or give the label in another language."""
     _latest_guard(theme)
-    label = " ".join(label.split())[:200]
+    label = clean_text(label, multiline=False)[:200]
     if not label:
         raise DomainError(_l("A theme needs a name."))
     before = theme.label
@@ -90,7 +91,7 @@ def split_theme(theme: Theme, contributions: list[str], label: str, actor) -> Th
     chosen = [a for a in theme.assignments if a.contribution in set(contributions)]
     if not chosen or len(chosen) == len(theme.assignments):
         raise DomainError(_l("Choose some, but not all, of the theme's answers to split off."))
-    label = " ".join((label or "").split())[:200] or theme.label
+    label = clean_text(label, multiline=False)[:200] or theme.label
     new = Theme(
         run_id=theme.run_id,
         key=uuid.uuid4().hex,

@@ -8,13 +8,21 @@ what was typed in its own language, where the server keeps it and explains.
 from flask_babel import format_number, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import Language, localized
+from ..text import clean_text
 from .models import Question, QuestionKind
 
 
@@ -28,6 +36,15 @@ class AnswerRequired:
         data = field.data
         if data is None or (isinstance(data, str) and not data.strip()) or data == []:
             field.errors[:] = []
+            typed = (field.raw_data or [""])[0]
+            if isinstance(typed, str) and typed.strip():
+                # Only invisible characters: say so, or the person sees text and no answer.
+                raise StopValidation(
+                    _l(
+                        "Your answer has only invisible characters or spaces. "
+                        "Please write your answer."
+                    )
+                )
             raise StopValidation(_l("Please answer this question."))
 
 
@@ -123,10 +140,23 @@ def field_name(question: Question) -> str:
     return f"q_{question.key}"
 
 
-def build_survey_form(survey, language: Language, formdata=None, base=None) -> SurveyForm:
+def share_field_name(question: Question) -> str:
+    return f"share_{question.key}"
+
+
+def _clean(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def build_survey_form(
+    survey, language: Language, formdata=None, base=None, sharing=False
+) -> SurveyForm:
     """A form for `survey` with labels in `language` (falling back to the survey's default).
 
-    `base` is a SurveyForm subclass with extra fields (staff entering a paper answer)."""
+    `base` is a SurveyForm subclass with extra fields (staff entering a paper answer).
+    `sharing` adds, beside each open question others may rate, an unticked box "others may
+    read this answer": only the person themself can give that consent, so staff entry has none.
+    """
 
     def text(texts):
         return localized(texts, language, survey.default_language)[0]
@@ -167,8 +197,13 @@ def build_survey_form(survey, language: Language, formdata=None, base=None) -> S
             field = TextAreaField(
                 label,
                 validators + [TextLength(question.max_length or 4000)],
+                filters=[_clean],
                 description=description,
             )
+            if sharing and question.may_be_shared:
+                attributes[share_field_name(question)] = BooleanField(
+                    _l("Other participants may read this answer, without my name, to rate it.")
+                )
         attributes[field_name(question)] = field
     form_class = type("BuiltSurveyForm", (base or SurveyForm,), attributes)
     return form_class(formdata=formdata)
@@ -183,3 +218,12 @@ def cleaned_answers(survey, form: SurveyForm) -> dict[str, object]:
             data = data.strip()
         answers[question.key] = data
     return answers
+
+
+def shared_questions(survey, form: SurveyForm) -> set[str]:
+    """Keys of the open questions whose answer the person allowed others to read and rate."""
+    return {
+        question.key
+        for question in survey.questions
+        if share_field_name(question) in form and form[share_field_name(question)].data
+    }

@@ -2,6 +2,7 @@
 
 Text written by the district is stored per language as JSON ``{language code: text}``.
 A response stores the language it was answered in and the time, never an IP address or a name.
+An open answer is shown to other participants (to rate) only if its writer ticked the box.
 """
 
 import enum
@@ -100,6 +101,12 @@ class Question(db.Model):
 
     __table_args__ = (db.UniqueConstraint("survey_id", "key"),)
 
+    @property
+    def may_be_shared(self) -> bool:
+        """An open question whose answers may be shown to other participants to rate, if the
+        person who wrote one allows it (demographic and dashboard questions never are)."""
+        return self.kind == QuestionKind.OPEN and not self.demographic and not self.maps_to
+
 
 class Option(db.Model):
     __tablename__ = "options"
@@ -157,6 +164,13 @@ class Answer(db.Model):
     #: 1 for a first choice in a ranking question.
     rank: Mapped[int | None] = mapped_column()
     text: Mapped[str | None] = mapped_column(db.Text)
+    #: The person allowed this open answer to be shown, without their name, to other
+    #: participants to rate. Off unless they ticked the box.
+    shareable: Mapped[bool] = mapped_column(
+        default=False, server_default=db.false(), nullable=False
+    )
+    #: Why automatic checks keep a shareable answer off the rating page ("link", "contact").
+    hold_reason: Mapped[str | None] = mapped_column(db.String(20))
 
     response = relationship("Response", back_populates="answers")
     question = relationship("Question")

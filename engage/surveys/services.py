@@ -3,12 +3,14 @@
 Services take explicit arguments, flush rather than commit, and return what they made.
 """
 
+import re
 import secrets
 
 from sqlalchemy import func, select
 
 from ..audit import record_event
 from ..extensions import db
+from ..text import clean_text, hold_reason
 from .loader import SurveyDefinition, SurveyFileError
 from .models import (
     Answer,
@@ -23,6 +25,7 @@ from .models import (
 
 # No 0/O, 1/I/L, so a code read aloud over the phone is unambiguous.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RECEIPT_PATTERN = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$")
 
 
 def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=None) -> list[str]:
@@ -117,6 +120,8 @@ def open_surveys() -> list[Survey]:
 
 
 def find_open_survey(slug: str) -> Survey | None:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare it
+        return None
     return db.session.scalar(
         select(Survey)
         .filter_by(slug=slug, status=SurveyStatus.OPEN)
@@ -130,7 +135,10 @@ def response_for_token(token: str) -> Response | None:
 
 
 def response_for_receipt(code: str) -> Response | None:
-    return db.session.scalar(select(Response).filter_by(receipt_code=code.strip().upper()))
+    code = code.strip().upper()
+    if not RECEIPT_PATTERN.match(code):  # nothing else can match; PostgreSQL refuses a NUL
+        return None
+    return db.session.scalar(select(Response).filter_by(receipt_code=code))
 
 
 def new_submission_token() -> str:
@@ -148,12 +156,16 @@ def submit_response(
     answers: dict[str, object],
     submission_token: str,
     source: ResponseSource = ResponseSource.WEB,
+    shared: set[str] | frozenset[str] = frozenset(),
 ) -> Response:
     """Store one response; `answers` maps question keys to cleaned values.
 
     A value is an option value (single, likert), a list of option values (multiple), a list in
-    order of preference (rank), or text (open). Empty answers are skipped. The caller commits;
-    a unique-constraint error on `submission_token` means the same form was already stored.
+    order of preference (rank), or text (open, cleaned again here so no control character
+    reaches the database). Empty answers are skipped. `shared` holds the keys of the open
+    questions whose answer the person allowed other participants to read and rate; any other
+    answer stays private. The caller commits; a unique-constraint error on `submission_token`
+    means the same form was already stored.
     """
     response = Response(
         survey=survey,
@@ -164,20 +176,30 @@ def submit_response(
     )
     for question in survey.questions:
         value = answers.get(question.key)
+        if question.kind == QuestionKind.OPEN and value is not None:
+            value = clean_text(str(value))
         if value in (None, "", []):
             continue
         if question.maps_to:
             setattr(response, question.maps_to, value)
-        response.answers.extend(_answer_rows(question, value))
+        response.answers.extend(_answer_rows(question, value, question.key in shared))
     db.session.add(response)
     db.session.flush()
     return response
 
 
-def _answer_rows(question: Question, value) -> list[Answer]:
+def _answer_rows(question: Question, value, shared: bool) -> list[Answer]:
     kind = question.kind
     if kind == QuestionKind.OPEN:
-        return [Answer(question=question, text=str(value))]
+        shareable = shared and question.may_be_shared
+        return [
+            Answer(
+                question=question,
+                text=value,
+                shareable=shareable,
+                hold_reason=hold_reason(value) if shareable else None,
+            )
+        ]
     if kind == QuestionKind.MULTIPLE:
         return [Answer(question=question, option_value=v) for v in value]
     if kind == QuestionKind.RANK:

@@ -11,7 +11,13 @@ from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, select_language
 from . import services
-from .forms import build_survey_form, cleaned_answers, field_name
+from .forms import (
+    build_survey_form,
+    cleaned_answers,
+    field_name,
+    share_field_name,
+    shared_questions,
+)
 
 bp = Blueprint("surveys", __name__)
 
@@ -37,7 +43,8 @@ def _submit_limit() -> str:
 def answer_survey(slug: str):
     survey = services.find_open_survey(slug) or abort(404)
     language = select_language()
-    form = build_survey_form(survey, language, request.form if request.method == "POST" else None)
+    formdata = request.form if request.method == "POST" else None
+    form = build_survey_form(survey, language, formdata, sharing=True)
     if request.method == "GET" or not TOKEN_PATTERN.match(form.submission_token.data or ""):
         # A form that arrived without its token still keeps what was typed; it gets a new one.
         form.submission_token.data = services.new_submission_token()
@@ -47,7 +54,11 @@ def answer_survey(slug: str):
         if response is None:
             try:
                 response = services.submit_response(
-                    survey, language.code, cleaned_answers(survey, form), token
+                    survey,
+                    language.code,
+                    cleaned_answers(survey, form),
+                    token,
+                    shared=shared_questions(survey, form),
                 )
                 db.session.commit()
             except IntegrityError:
@@ -63,15 +74,25 @@ def answer_survey(slug: str):
 
 def _render_survey(survey, form, form_error: str | None = None):
     language = select_language()
+    fields = [
+        (question, form[field_name(question)], _share_field(form, question))
+        for question in survey.questions
+    ]
     return render_template(
         "surveys/survey.html",
         survey=survey,
         form=form,
-        fields=[(question, form[field_name(question)]) for question in survey.questions],
+        fields=fields,
+        sharing=any(share is not None for _q, _f, share in fields),
         form_error=form_error,
         content_fallback=language.code not in survey.languages,
         survey_language_name=KNOWN_LANGUAGES[survey.default_language].name,
     )
+
+
+def _share_field(form, question):
+    name = share_field_name(question)
+    return form[name] if name in form else None
 
 
 @bp.get("/<lang_code>/receipt/<code>")
@@ -105,7 +126,7 @@ def _give_form_back(message: str, status: int):
     survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
     if survey is None:
         return render_error(404)
-    form = build_survey_form(survey, select_language(), request.form)
+    form = build_survey_form(survey, select_language(), request.form, sharing=True)
     if not TOKEN_PATTERN.match(form.submission_token.data or ""):
         form.submission_token.data = services.new_submission_token()
     return _render_survey(survey, form, form_error=message), status

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from engage.audit import AuditEvent
 from engage.extensions import db
-from engage.forum import moderation, services, workflow
+from engage.forum import moderation, reports, services, workflow
 from engage.forum.models import Post, PostStatus, ReportReason
 from engage.models_base import DomainError
 from tests.conftest import hidden_fields
@@ -53,11 +53,11 @@ def actions(target):
 
 def test_enough_reports_from_different_browsers_hold_a_post_for_review(app_context):
     made = _post()
-    assert services.report_post(made, ReportReason.SPAM, None, "browser-1")
-    assert not services.report_post(made, ReportReason.SPAM, None, "browser-1")  # once each
-    services.report_post(made, ReportReason.OFFENSIVE, "rude", "browser-2")
+    assert reports.report_post(made, ReportReason.SPAM, None, "browser-1")
+    assert not reports.report_post(made, ReportReason.SPAM, None, "browser-1")  # once each
+    reports.report_post(made, ReportReason.OFFENSIVE, "rude", "browser-2")
     assert made.status == PostStatus.VISIBLE
-    services.report_post(made, ReportReason.OTHER, None, "browser-3")
+    reports.report_post(made, ReportReason.OTHER, None, "browser-3")
     assert made.status == PostStatus.PENDING
     assert actions(made) == [
         "post.created",
@@ -71,12 +71,12 @@ def test_enough_reports_from_different_browsers_hold_a_post_for_review(app_conte
 
 def test_approving_a_reported_post_closes_its_reports_and_restarts_the_count(app_context):
     made = _post()
-    services.report_post(made, ReportReason.SPAM, None, "b1")
+    reports.report_post(made, ReportReason.SPAM, None, "b1")
     assert moderation.moderation_queue()[0].open_reports == 1
     moderation.approve_post(made, actor=None)
     assert moderation.moderation_queue() == []
-    services.report_post(made, ReportReason.SPAM, None, "b2")
-    services.report_post(made, ReportReason.SPAM, None, "b3")
+    reports.report_post(made, ReportReason.SPAM, None, "b2")
+    reports.report_post(made, ReportReason.SPAM, None, "b3")
     assert made.status == PostStatus.VISIBLE  # only two open reports since the approval
 
 
@@ -100,7 +100,7 @@ def test_a_hidden_or_pending_post_cannot_be_endorsed_reported_or_replied_to(app_
     with pytest.raises(DomainError):
         services.endorse_post(made, "b")
     with pytest.raises(DomainError):
-        services.report_post(made, ReportReason.SPAM, None, "b")
+        reports.report_post(made, ReportReason.SPAM, None, "b")
     with pytest.raises(DomainError):
         services.submit_post(made.thread, "A reply", "en", parent=made)
 
