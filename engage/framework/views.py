@@ -11,6 +11,7 @@ from ..auth.permissions import require_role
 from ..engagements.services import current_engagement
 from ..extensions import db
 from ..i18n import localized, offered_languages, select_language
+from ..ids import db_id
 from ..models_base import DomainError
 from ..privacy import suppress_breakdown
 from ..review import dashboard
@@ -161,7 +162,7 @@ def delete_competency(competency_id: int):
 @require_role(Role.FACILITATOR)
 def link_theme(competency_id: int):
     competency = db.get_or_404(Competency, competency_id)
-    theme = db.get_or_404(Theme, request.form.get("theme_id", type=int) or 0)
+    theme = db.get_or_404(Theme, request.form.get("theme_id", type=db_id) or 0)
     services.link_theme(competency, theme, current_user)
     db.session.commit()
     return redirect(url_for("framework.show_version", version_id=competency.version_id))
@@ -249,7 +250,7 @@ def vote(version_id: int):
 def add_board_comment(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
     form = CommentForm(prefix="board")
-    competency = db.session.get(Competency, request.form.get("competency_id", type=int) or 0)
+    competency = db.session.get(Competency, request.form.get("competency_id", type=db_id) or 0)
     if not form.validate_on_submit():
         raise DomainError(_("Please write a comment."))
     services.add_board_comment(version, competency, current_user, form.body.data)
@@ -270,7 +271,7 @@ def hide_public_comment(comment_id: int):
 @require_role(*READERS)
 def compare_versions(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
-    other = db.get_or_404(FrameworkVersion, request.args.get("with", type=int) or 0)
+    other = db.get_or_404(FrameworkVersion, request.args.get("with", type=db_id) or 0)
     if other.framework_id != version.framework_id:
         abort(404)
     old, new = sorted([version, other], key=lambda v: v.number)
