@@ -74,8 +74,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    #: A sliding window: a refused client waits until its rate drops, not until the day ends.
-    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "sliding-window-counter")
+    #: A moving window: a refused client waits until its own oldest attempts age out, not
+    #: until a fixed day (or minute) ends; exact, so limits mean what they say.
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
     #: Survey submissions per browser (its signed cookie id, at its address) ...
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute;300 per day")
     #: ... and per address, generous for a school or library network full of families.

@@ -3,6 +3,7 @@ blanks, an empty option value, or a choice that is not on the list, for every ki
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from engage.extensions import db
 from engage.i18n import KNOWN_LANGUAGES
@@ -91,6 +92,6 @@ def test_a_required_question_cannot_be_passed_with_an_empty_or_unknown_value(
 def test_several_empty_choices_are_still_no_answer(app, client, survey, field):
     data = hidden_fields(client.get(URL).get_data(as_text=True)) | GOOD
     data = {key: value for key, value in data.items() if not key.startswith(field[:6])}
-    body = list(data.items()) + [(field, ""), (field, " "), (field, "")]
+    body = MultiDict(list(data.items()) + [(field, ""), (field, " "), (field, "")])
     assert client.post(URL, data=body).status_code == 400
     assert _count(app) == 0
