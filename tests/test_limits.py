@@ -25,8 +25,10 @@ def _family(app, address=SCHOOL_ADDRESS):
 
 def _answer(client, number):
     data = hidden_fields(client.get(URL).get_data(as_text=True))
-    return client.post(URL, data=data | {"q_competencies": "critical_thinking",
-                                         "q_hopes": f"Family {number} hopes."})
+    return client.post(
+        URL,
+        data=data | {"q_competencies": "critical_thinking", "q_hopes": f"Family {number} hopes."},
+    )
 
 
 def _stored(app) -> int:

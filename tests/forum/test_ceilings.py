@@ -59,7 +59,9 @@ def test_fresh_cookies_from_one_address_cannot_push_40_answer_ratings_through(ap
         data = hidden_fields(page)
         ids = data["answer_ids"].split(",")
         assert len(ids) == 5
-        statuses.append(browser.post(url, data=data | {f"answer_{i}": "1" for i in ids}).status_code)
+        statuses.append(
+            browser.post(url, data=data | {f"answer_{i}": "1" for i in ids}).status_code
+        )
     # Each rated answer counts against the ceiling (30 a minute): six visits, then refused.
     assert statuses == [303] * 6 + [429] * 2
     assert _count(app, AnswerRating) == 30
