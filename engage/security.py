@@ -49,13 +49,12 @@ class LimitedRequest(Request):
 STAFF_PREFIX = "/staff"
 
 
-def _is_staff_response() -> bool:
-    # A signed-in session rides on every response it refreshes, public pages included.
-    return (
-        request.path == STAFF_PREFIX
-        or request.path.startswith(STAFF_PREFIX + "/")
-        or ("_user_id" in session)
-    )
+def _is_staff_response(app: Flask) -> bool:
+    if request.path == STAFF_PREFIX or request.path.startswith(STAFF_PREFIX + "/"):
+        return True
+    # A signed-in session rides on every response it refreshes, public pages included. (The
+    # cookie is checked first so that a visitor without one never has the session opened.)
+    return app.config["SESSION_COOKIE_NAME"] in request.cookies and "_user_id" in session
 
 
 def register_security_headers(app: Flask) -> None:
@@ -66,7 +65,7 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        if _is_staff_response():
+        if _is_staff_response(app):
             headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
