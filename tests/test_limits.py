@@ -102,10 +102,15 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_configured(app, tmp_path):
             "PROXY_COUNT": 1,
         },
     )
-    first = _keys(proxied, {"X-Forwarded-For": "203.0.113.9"})
-    second = _keys(proxied, {"X-Forwarded-For": "203.0.113.10"})
+    try:
+        first = _keys(proxied, {"X-Forwarded-For": "203.0.113.9"})
+        second = _keys(proxied, {"X-Forwarded-For": "203.0.113.10"})
+        # Only the last hop counts: a client cannot prepend addresses of its own choosing.
+        chained = _keys(proxied, {"X-Forwarded-For": "1.2.3.4, 203.0.113.9"})
+    finally:
+        with proxied.app_context():
+            db.session.remove()
+            db.engine.dispose()  # this second app's connections, closed before the suite ends
     assert first[0] == "203.0.113.9" and second[0] == "203.0.113.10"
     assert first[1] != second[1]
-    # Only the last hop counts: a client cannot prepend addresses of its own choosing.
-    chained = _keys(proxied, {"X-Forwarded-For": "1.2.3.4, 203.0.113.9"})
     assert chained[0] == "203.0.113.9"
