@@ -59,11 +59,42 @@ class Config:
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", str(8 * 3600)))
     REMEMBER_COOKIE_HTTPONLY = True
 
+    #: Clients in front of the app that set X-Forwarded-For / -Proto (nginx: 1). With 0 the
+    #: headers are ignored, so nobody can pick the address the rate limits count.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    #: Requests larger than this are refused with a 413 page before anything is parsed.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    #: Largest text field of a multipart form, and most fields in any form (Werkzeug limits;
+    #: Engage applies MAX_FORM_PARTS to ordinary urlencoded forms too).
+    MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE", "500000"))
+    MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", "1000"))
+
+    #: memory:// counts in each process on its own (each gunicorn worker); redis:// shares.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    #: Public answer submissions per browser or client.
+    #: A moving window: a refused client waits until its own oldest attempts age out, not
+    #: until a fixed day (or minute) ends; exact, so limits mean what they say.
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
+    #: Survey submissions per browser (its signed cookie id, at its address) ...
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute;300 per day")
+    #: ... and per address, generous for a school or library network full of families.
+    SUBMIT_ADDRESS_RATE_LIMIT = os.environ.get(
+        "SUBMIT_ADDRESS_RATE_LIMIT", "300 per 10 minutes;3000 per day"
+    )
+    #: Public comments on a draft profile, per browser and per address.
+    COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "10 per 10 minutes;50 per day")
+    COMMENT_ADDRESS_RATE_LIMIT = os.environ.get(
+        "COMMENT_ADDRESS_RATE_LIMIT", "100 per 10 minutes;1000 per day"
+    )
+    #: Staff sign-in: every attempt per address; failed attempts per (account, address) and,
+    #: wider, per account from anywhere. Unknown emails are counted the same way.
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT = os.environ.get(
+        "SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT", "5 per 5 minutes"
+    )
+    SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT", "30 per 15 minutes")
 
     #: Forum limits per browser (posts, endorsements, reports, answer ratings) and per address.
     FORUM_POST_RATE_LIMIT = os.environ.get("FORUM_POST_RATE_LIMIT", "5 per minute;50 per day")
@@ -76,6 +107,14 @@ class Config:
     RATE_PAGE_RATE_LIMIT = os.environ.get("RATE_PAGE_RATE_LIMIT", "20 per minute;200 per day")
     FORUM_ADDRESS_RATE_LIMIT = os.environ.get(
         "FORUM_ADDRESS_RATE_LIMIT", "60 per minute;1000 per day"
+    )
+    #: Ceilings per address on endorsements and on answers rated (each rated answer counts),
+    #: whatever cookies the requests carry.
+    FORUM_ENDORSE_ADDRESS_RATE_LIMIT = os.environ.get(
+        "FORUM_ENDORSE_ADDRESS_RATE_LIMIT", "20 per minute;200 per hour"
+    )
+    FORUM_RATE_ADDRESS_RATE_LIMIT = os.environ.get(
+        "FORUM_RATE_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour"
     )
     #: Reports from different addresses that send a visible post back for review.
     FORUM_REPORTS_TO_HOLD = int(os.environ.get("FORUM_REPORTS_TO_HOLD", "3"))

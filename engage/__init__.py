@@ -29,6 +29,12 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    from .ids import DatabaseIdConverter
+    from .security import LimitedRequest
+
+    app.request_class = LimitedRequest  # MAX_FORM_PARTS for urlencoded forms too
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
+    _trust_proxies(app)
     # Survey pages are long; trimmed template whitespace keeps them light on a phone plan.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -81,6 +87,15 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Honour X-Forwarded-For/-Proto only from the PROXY_COUNT proxies in front of the app."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _configure_instance(app: Flask) -> None:

@@ -15,7 +15,13 @@ MESSAGES = {
     404: (_l("Page not found"), _l("We could not find that page. It may have moved or closed.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     409: (_l("That cannot be done right now"), _l("The record is not in a state that allows it.")),
-    413: (_l("Too much was sent"), _l("Please send a shorter text.")),
+    413: (
+        _l("Too much was sent"),
+        _l(
+            "What was sent was larger than this site accepts, so nothing was saved. "
+            "Please go back, shorten the longest text and send it again."
+        ),
+    ),
     429: (
         _l("Too many attempts"),
         _l("Please wait a few minutes and try again. Nothing you typed was sent."),

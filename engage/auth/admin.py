@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..audit import AuditEvent
 from ..extensions import db
+from ..ids import db_id, page_number
 from ..models_base import DomainError
 from . import services
 from .forms import ChangeRoleForm, InviteForm
@@ -80,7 +81,7 @@ def reactivate_user(user_id: int):
 @require_role(Role.ADMIN)
 def list_audit_events():
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    actor_id = request.args.get("actor", type=int)
+    actor_id = request.args.get("actor", type=db_id)
     target_type = request.args.get("target_type", "").strip()
     target_id = request.args.get("target_id", "").strip()
     if actor_id:
@@ -89,7 +90,7 @@ def list_audit_events():
         query = query.filter(AuditEvent.target_type == target_type)
     if target_id:
         query = query.filter(AuditEvent.target_id == target_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=page_number)
     events = db.session.scalars(
         query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ..audit import record_event
 from ..extensions import db
+from ..ids import db_id
 from ..models_base import DomainError
 from .models import Role, User, check_password_of_nobody
 
@@ -44,6 +45,13 @@ def set_password(user: User, password: str, actor=None) -> User:
     return user
 
 
+def end_sessions(user: User) -> User:
+    """Sign-out: every cookie carrying the current session version stops working."""
+    user.session_version += 1
+    record_event(user, "user.signed_out", user)
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None; unknown emails cost the same time."""
     user = find_user_by_email(email)
@@ -58,7 +66,7 @@ def load_user(user_id: str) -> User | None:
     """Flask-Login loader: the id carries the session version, so old sessions end."""
     try:
         raw_id, raw_version = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
+        user = db.session.get(User, db_id(raw_id))
     except (ValueError, TypeError):
         return None
     if user is None or not user.active or user.session_version != int(raw_version):

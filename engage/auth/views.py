@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
+from ..errors import render_error
 from ..extensions import db, limiter, login_manager
+from ..limits import account_address_key, account_key, address_key, config_limit, failed
 from ..surveys.models import Response, Survey
 from . import services
 from .forms import ChangePasswordForm, NewPasswordForm, PreferencesForm, SignInForm
@@ -30,7 +32,21 @@ login_manager.login_view = "auth.sign_in"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit(config_limit("SIGN_IN_RATE_LIMIT"), methods=["POST"], key_func=address_key)
+# Guessing one account: failures count per (account, address), so the owner signing in from
+# elsewhere is not held back, and more widely per account against guesses from many addresses.
+@limiter.limit(
+    config_limit("SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=account_address_key,
+    deduct_when=failed,
+)
+@limiter.limit(
+    config_limit("SIGN_IN_ACCOUNT_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=account_key,
+    deduct_when=failed,
+)
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
@@ -55,14 +71,30 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        # A copy of this cookie (another tab, a shared computer) must stop working too.
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."))
     return redirect(url_for("auth.sign_in"))
 
 
+@bp.errorhandler(429)
+def too_many_sign_ins(error):
+    """The sign-in form again, with the email typed (never the password) and the reason."""
+    if request.endpoint != "auth.sign_in" or request.method != "POST":
+        return render_error(429)
+    form = SignInForm()
+    form.password.errors = [
+        _("Too many attempts. Please wait a few minutes and try again. Nothing was checked.")
+    ]
+    return render_template("auth/sign_in.html", form=form), 429
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"], key_func=address_key)
 def accept_invitation(token: str):
     user = services.user_for_invitation(token, current_app.config["SECRET_KEY"]) or abort(404)
     form = NewPasswordForm()

@@ -6,7 +6,6 @@ cookie; only a keyed hash of it is ever stored or used as a rate-limit key.
 """
 
 import re
-import secrets
 
 from flask import (
     Blueprint,
@@ -24,8 +23,10 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import render_error
-from ..extensions import client_key, db, limiter
+from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
+from ..ids import MAX_ID, db_id, page_number
+from ..limits import BROWSER_ID, accepted, address_key, browser_id, browser_key, config_limit
 from ..models_base import DomainError
 from ..surveys.services import response_for_receipt
 from . import ratings, reports, services, text
@@ -34,8 +35,7 @@ from .models import PostStatus, ReportReason, ThreadStatus
 
 bp = Blueprint("forum", __name__)
 
-BROWSER_ID = re.compile(r"^[0-9a-f]{32}$")
-ANSWER_IDS = re.compile(r"^\d{1,12}(?:,\d{1,12}){0,9}$")
+ANSWER_IDS = re.compile(r"^\d{1,10}(?:,\d{1,10}){0,9}$")
 
 
 @bp.app_template_filter("post_text")
@@ -52,39 +52,41 @@ def plain_text(value):
 
 def _browser_key() -> str:
     """This browser's hashed id, creating the id in the session on first use."""
-    if not BROWSER_ID.match(session.get("browser_id") or ""):
-        session["browser_id"] = secrets.token_hex(16)
-    return services.browser_key(current_app.config["SECRET_KEY"], session["browser_id"])
+    return services.browser_key(current_app.config["SECRET_KEY"], browser_id())
 
 
 def _existing_browser_key() -> str | None:
-    browser_id = session.get("browser_id") or ""
-    if not BROWSER_ID.match(browser_id):
+    existing = session.get("browser_id") or ""
+    if not BROWSER_ID.match(existing):
         return None
-    return services.browser_key(current_app.config["SECRET_KEY"], browser_id)
-
-
-def _browser_limit_key() -> str:
-    """Per-browser limits. A client that drops its cookie gets a new id each time, so every
-    forum form also has a per-address limit (on the hashed address)."""
-    return f"browser:{_browser_key()[:32]}"
-
-
-def _config_limit(name: str):
-    return lambda: current_app.config[name]
+    return services.browser_key(current_app.config["SECRET_KEY"], existing)
 
 
 #: The per-address limit on every forum form, generous enough for a shared school network.
+#: (Per-browser limits key on the cookie's id at this address; a client that drops its
+#: cookie gets a new id each time, and meets this limit and the ceilings below.)
 address_limit = limiter.shared_limit(
-    _config_limit("FORUM_ADDRESS_RATE_LIMIT"),
+    config_limit("FORUM_ADDRESS_RATE_LIMIT"),
     scope="forum-address",
-    key_func=client_key,
+    key_func=address_key,
     methods=["POST"],
 )
 
 
-def _accepted(response) -> bool:
-    return response.status_code < 400
+def _answer_ids_valid(raw: str) -> bool:
+    return bool(ANSWER_IDS.match(raw)) and all(0 < int(i) <= MAX_ID for i in raw.split(","))
+
+
+def _ratings_sent() -> int:
+    """How many answers a rating form rates: the per-address ceiling counts answers."""
+    return max(
+        1,
+        sum(
+            1
+            for key, value in request.form.items(multi=True)
+            if key.startswith("answer_") and value in ("1", "0", "-1")
+        ),
+    )
 
 
 @bp.get("/<lang_code>/conversations/")
@@ -94,10 +96,10 @@ def list_threads():
 
 @bp.route("/<lang_code>/conversations/<slug>", methods=["GET", "POST"])
 @limiter.limit(
-    _config_limit("FORUM_POST_RATE_LIMIT"),
+    config_limit("FORUM_POST_RATE_LIMIT"),
     methods=["POST"],
-    key_func=_browser_limit_key,
-    deduct_when=_accepted,
+    key_func=browser_key,
+    deduct_when=accepted,
 )
 @address_limit
 def show_thread(slug: str):
@@ -106,8 +108,8 @@ def show_thread(slug: str):
     form = PostForm()
     form.set_languages(offered_languages(), language.code)
     parent = None
-    if request.method == "GET" and request.args.get("reply_to", type=int):
-        parent = services.find_visible_post(request.args.get("reply_to", type=int))
+    if request.method == "GET" and request.args.get("reply_to", type=db_id):
+        parent = services.find_visible_post(request.args.get("reply_to", type=db_id))
         if parent is not None and parent.thread_id == thread.id:
             form.parent_id.data = str(parent.id)
         else:
@@ -137,11 +139,12 @@ def show_thread(slug: str):
 
 
 def _parent_from_form(form: PostForm, thread):
-    raw = form.parent_id.data or ""
-    if not raw.isdigit():
+    try:
+        parent_id = db_id(form.parent_id.data or "")
+    except ValueError:
         form.parent_id.data = ""
         return None
-    parent = services.find_visible_post(int(raw))
+    parent = services.find_visible_post(parent_id)
     if parent is None or parent.thread_id != thread.id:
         raise DomainError(_("That post cannot be replied to."))
     return parent
@@ -150,7 +153,7 @@ def _parent_from_form(form: PostForm, thread):
 def _render_thread(thread, form, form_error=None, status=200, parent=None):
     language = select_language()
     sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "newest"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=page_number)
     shown = services.read_thread(thread, language.code, sort, _existing_browser_key(), page)
     prompt, prompt_language = _prompt(thread)
     return render_template(
@@ -172,10 +175,8 @@ def _prompt(thread):
 
 
 @bp.post("/<lang_code>/conversations/posts/<int:post_id>/endorse")
-@limiter.limit(
-    _config_limit("FORUM_ENDORSE_RATE_LIMIT"),
-    key_func=_browser_limit_key,
-)
+@limiter.limit(config_limit("FORUM_ENDORSE_RATE_LIMIT"), key_func=browser_key)
+@limiter.limit(config_limit("FORUM_ENDORSE_ADDRESS_RATE_LIMIT"), key_func=address_key)
 @address_limit
 def endorse_post(post_id: int):
     post = services.find_visible_post(post_id) or abort(404)
@@ -194,9 +195,9 @@ def endorse_post(post_id: int):
 
 @bp.route("/<lang_code>/conversations/posts/<int:post_id>/report", methods=["GET", "POST"])
 @limiter.limit(
-    _config_limit("FORUM_REPORT_RATE_LIMIT"),
+    config_limit("FORUM_REPORT_RATE_LIMIT"),
     methods=["POST"],
-    key_func=_browser_limit_key,
+    key_func=browser_key,
 )
 @address_limit
 def report_post(post_id: int):
@@ -225,18 +226,20 @@ def report_post(post_id: int):
 
 
 @bp.route("/<lang_code>/conversations/rate/<code>", methods=["GET", "POST"])
-@limiter.limit(_config_limit("RATE_PAGE_RATE_LIMIT"), methods=["GET"])
+@limiter.limit(config_limit("RATE_PAGE_RATE_LIMIT"), methods=["GET"])
+@limiter.limit(config_limit("FORUM_RATE_RATE_LIMIT"), methods=["POST"], key_func=browser_key)
 @limiter.limit(
-    _config_limit("FORUM_RATE_RATE_LIMIT"),
+    config_limit("FORUM_RATE_ADDRESS_RATE_LIMIT"),
     methods=["POST"],
-    key_func=_browser_limit_key,
+    key_func=address_key,
+    cost=_ratings_sent,
 )
 @address_limit
 def rate_answers(code: str):
     response = response_for_receipt(code) or abort(404)
     if request.method == "POST":
         raw = request.form.get("answer_ids", "")
-        ids = [int(i) for i in raw.split(",")] if ANSWER_IDS.match(raw) else []
+        ids = [db_id(i) for i in raw.split(",")] if _answer_ids_valid(raw) else []
         form = build_rating_form(ids, request.form)
         if not ids or not form.validate():
             abort(400)
@@ -275,6 +278,24 @@ def too_many(error):
         "Everything you typed is still here: please wait a minute and send it again."
     )
     return _give_form_back(message, 429)
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """The thread again (the post could not be read, so it cannot be kept), saying why."""
+    if request.endpoint != "forum.show_thread" or request.method != "POST":
+        return render_error(413)
+    thread = services.find_thread((request.view_args or {}).get("slug", ""))
+    if thread is None:
+        return render_error(404)
+    form = PostForm(formdata=None)
+    form.set_languages(offered_languages(), select_language().code)
+    message = _(
+        "Your post was not sent: what was sent was far larger than any post can be, so it "
+        "could not be read. If your browser's Back button shows your text, go back, shorten "
+        "it and send it again."
+    )
+    return _render_thread(thread, form, message, 413)
 
 
 def _give_form_back(message: str, status: int):

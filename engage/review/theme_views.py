@@ -23,6 +23,7 @@ from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
+from ..ids import db_id
 from ..models_base import DomainError
 from ..privacy import is_shown
 from . import dashboard, runner, theme_community, theme_edits, theme_runs
@@ -225,7 +226,7 @@ def split_theme(theme_id: int):
 def move_contribution(assignment_id: int):
     assignment = db.get_or_404(ThemeAssignment, assignment_id)
     source_theme = assignment.theme
-    target = db.get_or_404(Theme, request.form.get("move-target", type=int) or 0)
+    target = db.get_or_404(Theme, request.form.get("move-target", type=db_id) or 0)
     if target.run_id != assignment.run_id:
         raise DomainError(_("Only themes of the same run can be chosen."))
     theme_edits.move_contribution(assignment, target, current_user)

@@ -23,6 +23,7 @@ from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, select_language
+from ..ids import db_id, page_number
 from ..surveys import services as survey_services
 from ..surveys.forms import build_survey_form, cleaned_answers, field_name
 from ..surveys.models import Response, ResponseSource, Survey
@@ -37,12 +38,12 @@ bp = Blueprint("review", __name__)
 @require_role(Role.FACILITATOR)
 def list_responses():
     surveys = db.session.scalars(select(Survey).order_by(Survey.slug, Survey.version)).all()
-    survey_id = request.args.get("survey", type=int)
+    survey_id = request.args.get("survey", type=db_id)
     survey = (
         db.session.get(Survey, survey_id) if survey_id else find_open_survey("graduate-profile")
     ) or (surveys[0] if surveys else None)
     language = request.args.get("language") or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=page_number)
     responses, total, table, listed = [], 0, None, False
     if survey:
         table = services.language_table(survey)

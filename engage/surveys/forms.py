@@ -27,14 +27,20 @@ from .models import Question, QuestionKind
 
 
 class AnswerRequired:
-    """Stops with a message when a required question has no answer."""
+    """Stops with a message when a required question has no real answer: nothing, blanks, an
+    empty option value, or (for a choice) only values that are not among its options."""
 
     def __init__(self):
         self.field_flags = {"answer_required": True}
 
     def __call__(self, form, field):
-        data = field.data
-        if data is None or (isinstance(data, str) and not data.strip()) or data == []:
+        data = field.data if isinstance(field.data, list) else [field.data]
+        given = [value.strip() for value in data if isinstance(value, str) and value.strip()]
+        choices = getattr(field, "choices", None)
+        if choices is not None:
+            allowed = {choice.value for choice in choices}
+            given = [value for value in given if value in allowed]
+        if not given:
             field.errors[:] = []
             typed = (field.raw_data or [""])[0]
             if isinstance(typed, str) and typed.strip():

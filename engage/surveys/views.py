@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, select_language
+from ..limits import address_key, browser_key, config_limit
 from . import services
 from .forms import (
     build_survey_form,
@@ -34,12 +35,9 @@ def list_surveys():
     return render_template("surveys/index.html", surveys=services.open_surveys())
 
 
-def _submit_limit() -> str:
-    return current_app.config["SUBMIT_RATE_LIMIT"]
-
-
 @bp.route("/<lang_code>/surveys/<slug>", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
+@limiter.limit(config_limit("SUBMIT_RATE_LIMIT"), methods=["POST"], key_func=browser_key)
+@limiter.limit(config_limit("SUBMIT_ADDRESS_RATE_LIMIT"), methods=["POST"], key_func=address_key)
 def answer_survey(slug: str):
     survey = services.find_open_survey(slug) or abort(404)
     language = select_language()
@@ -118,6 +116,25 @@ def too_many_submissions(error):
         "yet. Everything you typed is still here: please wait a minute and send it again."
     )
     return _give_form_back(message, 429)
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """Too much was sent to be read at all: the survey page again, saying what happened."""
+    if request.endpoint != "surveys.answer_survey" or request.method != "POST":
+        return render_error(413)
+    survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
+    if survey is None:
+        return render_error(404)
+    # The form could not be read, so it cannot be filled in again (request.form would fail).
+    form = build_survey_form(survey, select_language(), None)
+    form.submission_token.data = services.new_submission_token()
+    message = _(
+        "Your answers were not saved: what was sent was far larger than any answer to this "
+        "survey can be, so it could not be read. If your browser's Back button shows your "
+        "answers, go back, shorten the longest ones and send again."
+    )
+    return _render_survey(survey, form, form_error=message), 413
 
 
 def _give_form_back(message: str, status: int):
