@@ -91,6 +91,7 @@ def show_run(run_id: int):
         communities=theme_community.communities(run),
         unclear=sizes[UNCLEAR],
         languages=KNOWN_LANGUAGES,
+        by_key={t.key: t for t in themes},
     )
 
 
@@ -123,6 +124,9 @@ def show_theme(theme_id: int):
         members=members,
         texts=texts_for([a.contribution for a in members]),
         community=theme_community.communities(theme.run).get(theme.id),
+        same_as=next(
+            (t for t in theme.run.themes if theme.similar_to and t.key == theme.similar_to), None
+        ),
         languages=KNOWN_LANGUAGES,
         role_names=option_labels(theme.run.engagement_id, "role"),
         school_names=option_labels(theme.run.engagement_id, "school"),
