@@ -158,9 +158,10 @@ def discover(
     ``n_themes=None`` chooses the number (at most 30, no forced minimum: the cut with the best
     silhouette near about sqrt(n)/2); an integer asks for about that many themes in total.
     ``vectors`` are cached embeddings from :func:`embed` (an array aligned with ``contributions``
-    or a mapping of id to vector; ids missing from a mapping are encoded now). ``keep`` are themes a person accepted
-    or edited in an earlier run: each keeps its ``key`` and ``label``, keeps its listed
-    ``member_ids`` that are still present, and first takes every other contribution at least
+    or a mapping of id to vector; ids missing from a mapping are encoded now). ``keep`` are
+    themes a person accepted or edited in an earlier run: each keeps its ``key`` and ``label``,
+    keeps its listed ``member_ids`` that are still present, and first takes every other
+    contribution at least
     as similar to it as its ``threshold``; only what is left is clustered into new candidate
     themes. Keywords and the label of new themes are in ``working_language`` where possible.
     Inputs of more than ``max_fit`` contributions are clustered on a seeded sample of that

@@ -32,7 +32,7 @@ MAX_KEYWORD_TEXTS = 1500
 #: How many candidate phrases of a language are embedded for cross-language labels.
 MAX_VOCABULARY = 600
 #: A language with this many texts in the run gets a label of its own for every theme.
-MIN_LANGUAGE_TEXTS = 20
+MIN_LANGUAGE_TEXTS = 10
 #: Longest phrase, in words, a label quotes.
 MAX_PHRASE = 4
 
@@ -164,7 +164,11 @@ def _label_one(df, size, total_df, total, parsed: _Parsed, common, member_words)
     wider = [
         k
         for k, c in df.items()
-        if len(parsed.parts[k]) > 1 and head_word in parsed.parts[k] and c >= floor
+        if len(parsed.parts[k]) > 1
+        and head_word in parsed.parts[k]
+        and c >= floor
+        and parsed.parts[k][0] not in common
+        and parsed.parts[k][-1] not in common
     ]
 
     def phrase_score(key: str) -> float:

@@ -26,7 +26,10 @@ from functools import lru_cache
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNSPACED = rf"\u0e00-\u0e7f\u3040-\u30ff{_HAN}"
 # A word may carry digits ("CO2", "I-165") but needs a letter.
-_WORD = rf"[^\W_{_UNSPACED}]*[^\W\d_{_UNSPACED}][^\W_{_UNSPACED}]*"
+# Combining marks (Arabic harakat and tatweel, decomposed Vietnamese tones) stay inside a word.
+_MARK = r"\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+_PART = rf"(?:[^\W_{_UNSPACED}]|[{_MARK}])"
+_WORD = rf"{_PART}*[^\W\d_{_UNSPACED}]{_PART}*"
 _TOKEN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<other>[{_UNSPACED}]+)|{_WORD}(?:['’-]{_WORD})*")
 _HAN_RUN = re.compile(rf"^[{_HAN}]+$")
 _UNSPACED_RUN = re.compile(rf"^[{_UNSPACED}]+$")
