@@ -223,8 +223,10 @@ def describe(
         lang: _CrossLingual(wording, lang, encoder, n_keywords) for lang in label_languages
     }
     bases = [base_language(loc) for loc in locales]
-    out = []
-    for index, members in enumerate(groups):
+    out: dict[int, Description] = {}
+    # Largest themes first, so they get first pick of the cross-language phrases.
+    for index in sorted(range(len(groups)), key=lambda i: (-len(groups[i]), i)):
+        members = groups[index]
         counts = wording.counts(members)
         own_keywords = keywords_by_language.get(working, [[]] * len(groups))[index]
         if counts[working] >= MIN_MEMBERS_FOR_WORDS and own_keywords:
@@ -252,17 +254,15 @@ def describe(
         label = labels.get(working) or labels.get(dominant) or next(iter(labels.values()), "")
         if not label:
             label = quote_label(texts[quotes[0]]) if quotes else "(no keywords)"
-        out.append(
-            Description(
-                label=label,
-                keywords=list(keywords),
-                representatives=quotes,
-                languages=dict(Counter(locales[i] for i in members).most_common()),
-                labels=labels,
-                label_share=share,
-            )
+        out[index] = Description(
+            label=label,
+            keywords=list(keywords),
+            representatives=quotes,
+            languages=dict(Counter(locales[i] for i in members).most_common()),
+            labels=labels,
+            label_share=share,
         )
-    return out
+    return [out[i] for i in range(len(groups))]
 
 
 class _Wording:
@@ -334,6 +334,7 @@ class _CrossLingual:
         self._phrases: list[str] | None = None
         self._vectors: np.ndarray | None = None
         self._phrase_vectors: np.ndarray | None = None
+        self._taken: set[int] = set()
 
     def usable(self, counts: Counter) -> bool:
         encoder = self.encoder
@@ -366,13 +367,18 @@ class _CrossLingual:
         if not self._phrases:
             return ""
         sims = self._phrase_vectors @ centroid
-        order = np.argsort(-sims, kind="stable")[:5]
+        # A phrase names one theme only: two themes under one label would read as one.
+        order = [i for i in np.argsort(-sims, kind="stable") if i not in self._taken][:5]
+        if not order:
+            return ""
         multi = [
             i
             for i in order
             if len(self._phrases[i].split()) > 1 and sims[i] >= sims[order[0]] - 0.05
         ]
-        return self._phrases[multi[0] if multi else order[0]]
+        chosen = multi[0] if multi else order[0]
+        self._taken.add(chosen)
+        return self._phrases[chosen]
 
 
 def representatives(members, vectors, centroid, bases, n_quotes: int = 5) -> list[int]:

@@ -143,3 +143,28 @@ def test_the_number_of_themes_has_no_forced_minimum():
     result = _catch_all_run()
     assert len(result.themes) < 5
     assert result.engine_version == "1.2.0"
+
+
+class _OneSpace:
+    """An encoder that places every text at the same point: all phrases equally close."""
+
+    name, dim, languages = "one-space", 2, frozenset({"en", "ar"})
+
+    def encode(self, texts):
+        import numpy as np
+
+        return np.tile(np.asarray([[1.0, 0.0]], dtype=np.float32), (len(texts), 1))
+
+
+def test_two_themes_never_get_the_same_cross_language_label():
+    import numpy as np
+
+    from engage.themes.labels import _CrossLingual, _Wording
+
+    arabic = ["المهارات الحياتية المالية", "المهارات الحياتية المالية", "التفكير النقدي الحر"] * 2
+    wording = _Wording(arabic, ["ar"] * len(arabic), None)
+    labeller = _CrossLingual(wording, "ar", _OneSpace(), 8)
+    centre = np.asarray([1.0, 0.0], dtype=np.float32)
+    first = labeller.label(centre, {"en": 10})
+    second = labeller.label(centre, {"en": 12})
+    assert first and second and first != second
