@@ -243,9 +243,12 @@ def test_the_run_page_shows_phrase_labels_in_the_staff_language_with_cohesion(
         # a theme of Spanish answers gets a Spanish phrase from them (tfidf has no shared space)
         spanish = [t.engine_labels["es"] for t in themes if "es" in t.engine_labels]
         assert spanish, [t.engine_labels for t in themes]
+        spanish_theme = next(t.id for t in themes if "es" in t.engine_labels)
     sign_in("facilitator")
     client.get("/staff/sign-in?lang=es")
     html = client.get(f"/staff/themes/runs/{run_id}").get_data(as_text=True)
     assert "Cohesión" in html and "de este tema" in html
     for label in spanish:
         assert label in html
+    page = client.get(f"/staff/themes/themes/{spanish_theme}").get_data(as_text=True)
+    assert "Español:</span>" in page and spanish[0] in page  # each language by its name
