@@ -10,7 +10,12 @@ of TweetTopicXL. Speed: for 1,000 / 10,000 / 100,000 contributions synthesised f
 data (sampled sentences with words dropped and swapped), the time to encode, the time of a
 re-run with cached vectors, and each step's peak memory (peak RSS of a fresh worker process),
 with the same figures for the baseline. Polis: the themes found in real conversations in
-English, German and Chinese, for a person to judge. ``--quick`` stops the speed table at
+English, German and Chinese, for a person to judge. Labels: for all five Polis conversations,
+today's engine and the 1.1.0 baseline (taken from git, run in the same command): every theme's
+size, cohesion, label share and label, and the share of labels made only of stop words or
+cutting a Chinese word; the same share on SIB-200 per language; and on coarse sets (SIB-200
+cut to 3 topics, TweetTopicXL cut to its 4 largest) the chosen number of themes against the
+true number, with NMI of both engines on the labelled sets. ``--quick`` stops the speed table at
 10,000 encoded texts and builds the 100,000 vectors from jittered copies of those.
 Data: ``../shared/data`` next to the repository, or ``$ENGAGE_SHARED_DATA``.
 """
@@ -46,6 +51,9 @@ POLIS = [
     ("austria-climate.5tzfrp5eaa.2022-07-07", "de"),
     ("vtaiwan.uberx", "zh-Hant"),
 ]
+POLIS_ALL = POLIS + [("bg2050-volunteers", "en"), ("march-on.operation-marchin-orders", "en")]
+#: The 1.1.0 engine (keyword labels, at least 5 themes), run beside today's as a baseline.
+BASELINE_COMMIT = "1779391"
 
 
 # ---------------------------------------------------------------- data
@@ -352,6 +360,107 @@ def show_polis() -> None:
                 print(f"    \u201c{quote[:110]}{'…' if len(quote) > 110 else ''}\u201d")
 
 
+# ---------------------------------------------------------------- labels
+def baseline_engine(commit: str = BASELINE_COMMIT):
+    """The theme engine as it was at ``commit``, imported from ``git show`` as its own package."""
+    import importlib
+
+    folder = Path(tempfile.mkdtemp()) / "engine_baseline"
+    folder.mkdir()
+    names = ["__init__", "cluster", "encoders", "engine", "labels", "model", "text"]
+    for name in names:
+        source = subprocess.run(  # noqa: S603
+            ["git", "-C", str(ROOT), "show", f"{commit}:engage/themes/{name}.py"],  # noqa: S607
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        (folder / f"{name}.py").write_text(source, encoding="utf-8")
+    sys.path.insert(0, str(folder.parent))
+    return importlib.import_module("engine_baseline")
+
+
+def junk(label: str, locale: str) -> bool:
+    """A label of stop words alone, or a Chinese label that cuts a word of the segmenter."""
+    from engage.themes.encoders import base_language
+    from engage.themes.text import _HAN_RUN, clauses, is_stop_phrase
+
+    language = base_language(locale)
+    if is_stop_phrase(label, language):
+        return True
+    for part in label.replace("·", " ").split():
+        if _HAN_RUN.match(part):
+            words = [w.key for c in clauses(part, "zh") for w in c]
+            if "".join(words) != part or any(len(w) < 2 for w in words[:1] + words[-1:]):
+                return True
+    return False
+
+
+def show_labels(baseline) -> None:
+    print("\n## Labels on the Polis conversations: size, cohesion, label share, label")
+    vectors = {}
+    for conversation, locale in POLIS_ALL:
+        items = polis(conversation, locale)
+        vectors[conversation] = embed(items)
+        for name, engine in (("1.1.0", baseline), ("today", None)):
+            result = (engine.discover if engine else discover)(items, vectors=vectors[conversation])
+            bad = [t.label for t in result.themes if junk(t.label, locale)]
+            print(
+                f"\n### {conversation} [{name}]: {len(result.themes)} themes, "
+                f"{result.metrics['unclear_share']:.1%} unclear, stop-word/broken labels "
+                f"{len(bad)}/{len(result.themes)} {bad}"
+            )
+            for theme in result.themes:
+                cohesion = getattr(theme, "cohesion", None)
+                share = getattr(theme, "label_share", None)
+                mixed = "MIXED " if getattr(theme, "mixed", False) else ""
+                print(
+                    f"- [{theme.size}] coh {fmt(cohesion) if cohesion is not None else '-'}"
+                    f" share {f'{share:.0%}' if share is not None else '-'}  {mixed}{theme.label}"
+                    f"  | {', '.join(theme.keywords[:5])}"
+                )
+    print("\n## SIB-200 labels per language (stop-word or broken labels / themes)")
+    for language in SIB_LOCALES:
+        items, _ = sib(language)
+        result = discover(items)
+        bad = [t.label for t in result.themes if junk(t.label, items[0].locale)]
+        print(f"  {language}: {len(bad)}/{len(result.themes)} {bad}")
+
+
+def coarse(baseline) -> None:
+    from collections import Counter
+
+    print("\n## Coarse sets: chosen number of themes against the true number, and NMI")
+    print(row("set", "n", "true k", "1.1 k", "today k", "1.1 NMI", "NMI"))
+    en, truth = sib("eng_Latn")
+    sets = []
+    keep = [i for i, t in enumerate(truth) if t in ("sports", "health", "politics")]
+    sets.append(("SIB-200 en, 3 topics", [en[i] for i in keep], [truth[i] for i in keep]))
+    items, truth = tweets("en")
+    top = [t for t, _ in Counter(truth).most_common(4)]
+    keep = [i for i, t in enumerate(truth) if t in top]
+    sets.append(("TweetTopicXL en, 4 largest", [items[i] for i in keep], [truth[i] for i in keep]))
+    sets.append(("SIB-200 en (all 7)", *sib("eng_Latn")))
+    sets.append(("SIB-200 es (all 7)", *sib("spa_Latn")))
+    sets.append(("SIB-200 zho_Hans (all 7)", *sib("zho_Hans")))
+    sets.append(("TweetTopicXL es single", *tweets("es")))
+    for name, items, truth in sets:
+        vectors = embed(items)
+        old = baseline.discover(items, vectors=vectors)
+        new = discover(items, vectors=vectors)
+        print(
+            row(
+                name,
+                len(items),
+                len(set(truth)),
+                len(old.themes),
+                len(new.themes),
+                fmt(scores(truth, labels_of(old, items))[0]),
+                fmt(scores(truth, labels_of(new, items))[0]),
+            )
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="encode at most 10,000 texts")
@@ -359,8 +468,8 @@ def main() -> None:
     parser.add_argument(
         "--sections",
         nargs="+",
-        default=["quality", "speed", "polis"],
-        choices=["quality", "speed", "polis"],
+        default=["quality", "speed", "polis", "labels"],
+        choices=["quality", "speed", "polis", "labels"],
     )
     parser.add_argument("--worker", nargs=3, metavar=("STEP", "N", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -375,6 +484,10 @@ def main() -> None:
         speed(args.quick, args.skip_100k_encoding)
     if "polis" in args.sections:
         show_polis()
+    if "labels" in args.sections:
+        baseline = baseline_engine()
+        coarse(baseline)
+        show_labels(baseline)
 
 
 if __name__ == "__main__":

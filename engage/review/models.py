@@ -92,6 +92,15 @@ class Theme(db.Model):
     edited: Mapped[bool] = mapped_column(default=False, nullable=False)
     centroid = mapped_column(db.JSON)
     threshold: Mapped[float | None] = mapped_column()
+    #: The engine's phrase label per language: {language code: phrase}.
+    engine_labels = mapped_column(db.JSON, nullable=False, default=dict)
+    #: Share of members that use the label's key word (0-1), and how alike they are (0-1).
+    label_share: Mapped[float | None] = mapped_column()
+    cohesion: Mapped[float | None] = mapped_column()
+    #: The members do not cohere (or share no phrase): shown as "mixed / no clear theme".
+    mixed: Mapped[bool] = mapped_column(default=False, nullable=False)
+    #: Key of a larger theme of the same run this one is probably the same as.
+    similar_to: Mapped[str | None] = mapped_column(db.String(64))
 
     run = relationship("AnalysisRun", back_populates="themes")
     assignments = relationship(
@@ -99,6 +108,19 @@ class Theme(db.Model):
     )
 
     __table_args__ = (db.UniqueConstraint("run_id", "key"),)
+
+    def label_in(self, language: str) -> str:
+        """The label a reader of ``language`` ("es", "zh_Hans") sees: a person's own word in
+        that language, else (unless a person renamed it) the engine's phrase in it."""
+        translations = self.translations or {}
+        if language in translations:
+            return translations[language]
+        base = language.replace("-", "_").split("_")[0].lower()
+        if not self.edited or self.label == self.engine_label:
+            phrase = (self.engine_labels or {}).get(base)
+            if phrase:
+                return phrase
+        return self.label
 
 
 class ThemeAssignment(db.Model):

@@ -209,6 +209,11 @@ def _store_result(run, result, originals, by_ref) -> dict[str, Theme]:
             keywords=list(found.keywords),
             centroid=found.centroid,
             threshold=found.threshold,
+            engine_labels={k: v[:200] for k, v in (found.labels or {}).items()},
+            label_share=found.label_share,
+            cohesion=found.cohesion,
+            mixed=found.mixed,
+            similar_to=found.similar_to,
         )
         if original is not None:
             theme.label, theme.translations = original.label, dict(original.translations)

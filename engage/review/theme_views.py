@@ -92,6 +92,7 @@ def show_run(run_id: int):
         communities=theme_community.communities(run),
         unclear=sizes[UNCLEAR],
         languages=KNOWN_LANGUAGES,
+        by_key={t.key: t for t in themes},
     )
 
 
@@ -119,11 +120,23 @@ def _theme_page(theme: Theme, forms: dict, status: int = 200):
         members=members,
         texts=texts_for([a.contribution for a in members]),
         community=theme_community.communities(theme.run).get(theme.id),
+        base_language_names=_base_language_names(),
+        same_as=next(
+            (t for t in theme.run.themes if theme.similar_to and t.key == theme.similar_to), None
+        ),
         languages=KNOWN_LANGUAGES,
         role_names=option_labels(theme.run.engagement_id, "role"),
         school_names=option_labels(theme.run.engagement_id, "school"),
         **forms,
     ), status
+
+
+def _base_language_names() -> dict[str, str]:
+    """Names for the engine's base codes ("zh", "pt"): the first known language of each."""
+    names: dict[str, str] = {}
+    for code, language in KNOWN_LANGUAGES.items():
+        names.setdefault(code.split("_")[0].lower(), language.name)
+    return names
 
 
 def option_labels(engagement_id: int, maps_to: str) -> dict[str, str]:

@@ -3,9 +3,12 @@
 A run goes: vectors (from the caller's cache or the encoder) -> kept themes claim their members
 and every contribution similar enough to them -> the rest is clustered into new candidate
 themes (``cluster.py``), contributions in languages the encoder does not cover on their own
-with a TF-IDF model of that language -> labels and quotes (``labels.py``) -> a
-:class:`~engage.themes.model.DiscoveryResult`. The "no clear theme" share is capped at
-``MAX_UNCLEAR``. The same input, vectors and seed give the same result.
+with a TF-IDF model of that language -> phrase labels and quotes (``labels.py``) -> each
+theme's cohesion, "mixed" flag and probable duplicates -> a
+:class:`~engage.themes.model.DiscoveryResult`. The number of themes is chosen from the data
+(the consensus tree's cut with the best cosine silhouette near a size-based guess; no
+forced minimum). The "no clear theme"
+share is capped at ``MAX_UNCLEAR``. The same input, vectors and seed give the same result.
 """
 
 from __future__ import annotations
@@ -22,8 +25,15 @@ from .model import CANDIDATE, ENGINE_VERSION, KEPT, Contribution, DiscoveryResul
 
 #: Never leave more than this share of contributions without a theme.
 MAX_UNCLEAR = 0.10
-#: Reviewable bounds for the number of themes chosen automatically.
-MIN_THEMES, MAX_THEMES = 5, 30
+#: Most themes chosen automatically (a reviewable number); there is no forced minimum.
+MAX_THEMES = 30
+#: Below this cohesion, or with no label phrase carried by ``MIN_LABEL_SHARE`` of its
+#: members, a theme is shown as "mixed / no clear theme" instead of under a confident label.
+MIN_COHESION = 0.1
+MIN_LABEL_SHARE = 0.1
+#: A theme whose centre is this similar to a larger one's, or that has the same label, is
+#: offered to the reviewer as "probably the same as" that one.
+SAME_AS_SIMILARITY = 0.9
 #: An uncovered language with this many contributions gets lexical themes of its own; fewer
 #: stay in the encoder's shared space, where their vectors say little.
 MIN_LEXICAL = 12
@@ -145,12 +155,13 @@ def discover(
 ) -> DiscoveryResult:
     """Find themes in ``contributions``.
 
-    ``n_themes=None`` chooses the number (between 5 and 30, about sqrt(n)/2, refined by
-    silhouette); an integer asks for about that many themes in total. ``vectors`` are cached
-    embeddings from :func:`embed` (an array aligned with ``contributions`` or a mapping of id to
-    vector; ids missing from a mapping are encoded now). ``keep`` are themes a person accepted
-    or edited in an earlier run: each keeps its ``key`` and ``label``, keeps its listed
-    ``member_ids`` that are still present, and first takes every other contribution at least
+    ``n_themes=None`` chooses the number (at most 30, no forced minimum: the cut with the best
+    silhouette near about sqrt(n)/2); an integer asks for about that many themes in total.
+    ``vectors`` are cached embeddings from :func:`embed` (an array aligned with ``contributions``
+    or a mapping of id to vector; ids missing from a mapping are encoded now). ``keep`` are
+    themes a person accepted or edited in an earlier run: each keeps its ``key`` and ``label``,
+    keeps its listed ``member_ids`` that are still present, and first takes every other
+    contribution at least
     as similar to it as its ``threshold``; only what is left is clustered into new candidate
     themes. Keywords and the label of new themes are in ``working_language`` where possible.
     Inputs of more than ``max_fit`` contributions are clustered on a seeded sample of that
@@ -174,7 +185,7 @@ def discover(
     for language, rows in _groups(free, locales, encoder):
         share = len(rows) / max(1, len(free))
         k_max = max(2, round(budget * share))
-        k_min = min(MIN_THEMES if not keep and not language else 2, k_max)
+        k_min = min(2, k_max)
         if len(rows) < 6:
             continue
         points = None
@@ -254,7 +265,21 @@ def _result(
     groups = [np.flatnonzero(labels == t) for t in range(count)]
     texts = [c.text or "" for c in contributions]
     locales = [c.locale or "" for c in contributions]
-    described = describe(groups, texts, locales, matrix, centroids, working_language, encoder)
+    translations = [
+        (c.translation, c.translation_locale) if getattr(c, "translation", None) else None
+        for c in contributions
+    ]
+    described = describe(
+        groups,
+        texts,
+        locales,
+        matrix,
+        centroids,
+        working_language,
+        encoder,
+        translations=translations,
+    )
+    cohesion = _cohesion(matrix, groups, centroids)
     themes = []
     for index, (members, info) in enumerate(zip(groups, described, strict=True)):
         member_ids = [contributions[i].id for i in members]
@@ -268,6 +293,10 @@ def _result(
             key=_theme_key(member_ids),
             centroid=[float(x) for x in centroids[index]],
             threshold=float(np.quantile(sims, THRESHOLD_QUANTILE)) if len(sims) else None,
+            labels=info.labels,
+            label_share=info.label_share,
+            cohesion=cohesion[index],
+            mixed=cohesion[index] < MIN_COHESION or (info.label_share or 0.0) < MIN_LABEL_SHARE,
         )
         if index < len(keep):
             old = keep[index]
@@ -288,6 +317,7 @@ def _result(
         for c, label in zip(contributions, labels, strict=True)
     }
     themes = [themes[t] for t in order]
+    _mark_same(themes, [centroids[t] for t in order])
     unclear = sum(v is None for v in assignment.values()) / max(1, len(assignment))
     return DiscoveryResult(
         themes=themes,
@@ -295,8 +325,47 @@ def _result(
         encoder=encoder.name,
         engine_version=ENGINE_VERSION,
         parameters=parameters,
-        metrics={"unclear_share": unclear, "n_themes": len(themes), "silhouette": silhouette},
+        metrics={
+            "unclear_share": unclear,
+            "n_themes": len(themes),
+            "silhouette": silhouette,
+            "mixed": sum(t.mixed for t in themes),
+        },
     )
+
+
+def _cohesion(matrix, groups, centroids) -> list[float]:
+    """How much closer members are to their centre than the run's answers are to the run's.
+
+    ``(mean similarity to the theme centre - baseline) / (1 - baseline)``, the baseline being
+    the mean similarity of every contribution to the centre of all of them: 0 for a group no
+    more alike than the run as a whole, 1 for identical answers.
+    """
+    if not len(matrix):
+        return [0.0 for _ in groups]
+    overall = normalise_rows(matrix.mean(axis=0, keepdims=True))[0]
+    baseline = float(np.mean(matrix @ overall))
+    out = []
+    for members, centroid in zip(groups, centroids, strict=True):
+        if len(members) == 0:
+            out.append(0.0)
+            continue
+        mean = float(np.mean(matrix[members] @ centroid))
+        out.append(round(max(0.0, (mean - baseline) / max(1e-6, 1.0 - baseline)), 4))
+    return out
+
+
+def _mark_same(themes: list[Theme], centroids) -> None:
+    """Point a theme at a larger one it probably repeats (same label or nearly the same centre)."""
+    for i, theme in enumerate(themes):
+        for j in range(i):
+            other = themes[j]
+            if other.similar_to or not other.member_ids:
+                continue
+            same_label = theme.label.casefold() == other.label.casefold()
+            if same_label or float(centroids[i] @ centroids[j]) >= SAME_AS_SIMILARITY:
+                theme.similar_to = other.key
+                break
 
 
 def assign(

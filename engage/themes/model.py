@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 #: Bumped whenever the same input could produce different themes.
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "1.2.0"
 
 #: Theme status values. ``kept`` themes were passed back in by a person and keep their identity.
 CANDIDATE = "candidate"
@@ -39,6 +39,12 @@ class Theme:
     and spread over languages; ``languages`` counts members per locale. ``centroid`` is the
     normalised mean of the members' encoder vectors (a plain list, so it can be stored as JSON)
     and ``threshold`` the similarity a new contribution needs to join the theme.
+    ``labels`` holds the phrase label per base language ("en", "zh"); ``label_share`` is the
+    share of members whose words carry the label in the theme's dominant language;
+    ``cohesion`` how much more alike the members are than the run's answers as a whole
+    (0 = no more than any two answers, 1 = identical); ``mixed`` says the group does not
+    cohere or no phrase is shared by enough of it ("mixed / no clear theme"); ``similar_to``
+    is the key of a larger theme this one is probably the same as.
     """
 
     label: str
@@ -50,6 +56,11 @@ class Theme:
     status: str = CANDIDATE
     centroid: list[float] | None = None
     threshold: float | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    label_share: float | None = None
+    cohesion: float | None = None
+    mixed: bool = False
+    similar_to: str | None = None
 
     @property
     def size(self) -> int:

@@ -235,3 +235,24 @@ def test_forum_posts_join_the_next_run_labelled_as_forum_posts(app, client, sign
     sign_in("facilitator")
     html = client.get(f"/staff/themes/themes/{theme_id}").get_data(as_text=True)
     assert "Saving money, budgets and credit matter" in html and "forum post" in html
+
+
+def test_the_run_page_shows_phrase_labels_in_the_staff_language_with_cohesion(
+    app, client, sign_in, engagement
+):
+    run_id = run_now(app, engagement, n_themes=3)
+    with app.app_context():
+        themes = db.session.get(AnalysisRun, run_id).themes
+        assert all(t.cohesion is not None and t.label_share is not None for t in themes)
+        # a theme of Spanish answers gets a Spanish phrase from them (tfidf has no shared space)
+        spanish = [t.engine_labels["es"] for t in themes if "es" in t.engine_labels]
+        assert spanish, [t.engine_labels for t in themes]
+        spanish_theme = next(t.id for t in themes if "es" in t.engine_labels)
+    sign_in("facilitator")
+    client.get("/staff/sign-in?lang=es")
+    html = client.get(f"/staff/themes/runs/{run_id}").get_data(as_text=True)
+    assert "Cohesión" in html and "de este tema" in html
+    for label in spanish:
+        assert label in html
+    page = client.get(f"/staff/themes/themes/{spanish_theme}").get_data(as_text=True)
+    assert "Español:</span>" in page and spanish[0] in page  # each language by its name

@@ -10,8 +10,8 @@ def test_tokens_drop_stop_words_and_split_unspaced_scripts():
         "drivers",
         "quit",
     ]
-    assert tokens("los autobuses llegan tarde", "es") == ["autobuses", "llegan", "tarde"]
-    assert tokens("計程車Uber", "zh") == ["計程", "程車", "uber"]
+    assert tokens("los autobuses llegan", "es") == ["autobuses", "llegan"]
+    assert tokens("計程車Uber", "zh") == ["計程車", "uber"]
 
 
 def test_phrases_do_not_bridge_a_removed_stop_word():
