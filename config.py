@@ -129,6 +129,22 @@ class Config:
     #: "worker": the app only queues them for `engage themes worker` processes.
     THEME_RUNNER = os.environ.get("THEME_RUNNER", "thread")
 
+    #: Staff notifications by SMTP; with no MAIL_SERVER, mail waits in the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "engage@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    #: "thread": each app process sends in the background; "worker": `engage notify send` does.
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "thread")
+    MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "30"))
+    #: Where staff reach Engage, for the links in notification emails.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: More posts than this waiting for moderation (or one older than a day) sends a reminder.
+    NOTIFY_MODERATION_BACKLOG = int(os.environ.get("NOTIFY_MODERATION_BACKLOG", "10"))
+
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -147,6 +163,7 @@ class TestConfig(Config):
     # The model-free encoder keeps theme tests fast; tests/themes covers the multilingual one.
     THEME_ENCODER = os.environ.get("TEST_THEME_ENCODER", "tfidf")
     THEME_RUNNER = "worker"
+    MAIL_SENDER = "worker"
 
 
 class ProductionConfig(Config):

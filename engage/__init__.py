@@ -62,6 +62,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     from .forum.views import bp as forum_bp
     from .framework.public import bp as profile_bp
     from .framework.views import bp as framework_bp
+    from .notifications.views import bp as notifications_bp
     from .review.theme_views import bp as theme_review_bp
     from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
@@ -74,11 +75,14 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.register_blueprint(review_bp, url_prefix="/staff/review")
     app.register_blueprint(theme_review_bp, url_prefix="/staff/themes")
     app.register_blueprint(framework_bp, url_prefix="/staff/framework")
+    app.register_blueprint(notifications_bp, url_prefix="/staff/notifications")
     app.register_blueprint(profile_bp)
 
     from . import models  # noqa: F401  (every table registered before the CLI or migrations)
     from .cli import register_commands
     from .errors import register_error_handlers
+    from .notifications.mailer import start_sender_thread
+    from .notifications.services import watch_audit_trail
     from .security import register_security_headers
     from .templating import register_template_helpers
 
@@ -86,6 +90,8 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    watch_audit_trail()
+    app.before_request(lambda: start_sender_thread(app))
     return app
 
 

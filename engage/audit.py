@@ -1,9 +1,15 @@
-"""The audit trail: who did what to which record, and when. Services call `record_event`."""
+"""The audit trail: who did what to which record, and when. Services call `record_event`.
+
+Other areas may listen to the trail (staff notifications do): a listener is called with each new
+event, in the same transaction, so what it adds is committed or rolled back with the change."""
 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
 from .models_base import utcnow
+
+#: Callables taking (event, actor, target), called for every recorded event.
+listeners: list = []
 
 
 class AuditEvent(db.Model):
@@ -31,4 +37,6 @@ def record_event(actor, action: str, target, details: dict | None = None) -> Aud
         details=details or {},
     )
     db.session.add(event)
+    for listener in listeners:
+        listener(event, actor, target)
     return event

@@ -3,6 +3,7 @@
 Also reachable as `flask --app engage ...`. Heavy imports stay inside the commands.
 """
 
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -34,6 +35,7 @@ def register_commands(app: Flask) -> None:
         demo,
         translate,
         themes_command,
+        notify_command,
     ):
         app.cli.add_command(command)
 
@@ -72,8 +74,13 @@ def _safe_url() -> str:
 )
 @click.option("--language", default="en", show_default=True, help="Working language.")
 @click.option("--open/--draft", "is_open", default=True, show_default=True)
+@click.option(
+    "--closes",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Closing date (YYYY-MM-DD); staff hear of under-heard groups a week before.",
+)
 @with_appcontext
-def create_engagement_command(slug, name, language, is_open):
+def create_engagement_command(slug, name, language, is_open, closes):
     """Start an engagement (one cycle of community input) to attach surveys and forums to."""
     from .engagements.models import Engagement, EngagementStatus
     from .extensions import db
@@ -81,11 +88,19 @@ def create_engagement_command(slug, name, language, is_open):
     if db.session.query(Engagement).filter_by(slug=slug).one_or_none() is not None:
         raise click.ClickException(f"An engagement with the slug {slug!r} already exists.")
     status = EngagementStatus.OPEN if is_open else EngagementStatus.DRAFT
+    closes_at = closes.replace(hour=23, minute=59, tzinfo=UTC) if closes else None
     db.session.add(
-        Engagement(slug=slug, name={language: name}, default_language=language, status=status)
+        Engagement(
+            slug=slug,
+            name={language: name},
+            default_language=language,
+            status=status,
+            closes_at=closes_at,
+        )
     )
     db.session.commit()
-    click.echo(f"Created engagement {slug} ({status.value}).")
+    closing = f", closes {closes_at:%Y-%m-%d}" if closes_at else ""
+    click.echo(f"Created engagement {slug} ({status.value}{closing}).")
 
 
 @click.command("import-surveys")
@@ -252,3 +267,34 @@ def themes_worker(once):
 
     done = runner.work_forever(current_app.config["THEME_ENCODER"], once=once)
     click.echo(f"{done} theme run(s) done")
+
+
+@click.group("notify")
+def notify_command():
+    """Staff notification email: the outbox and its sender."""
+
+
+@notify_command.command("send")
+@click.option("--once", is_flag=True, help="One round, then stop.")
+@with_appcontext
+def notify_send(once):
+    """Queue reminders that are due and deliver the outbox (MAIL_SENDER=worker)."""
+    from .notifications import mailer
+
+    outcome = mailer.work_forever(current_app._get_current_object(), once=once)
+    click.echo(f"{outcome['sent']} sent, {outcome['failed']} failed (will be retried)")
+
+
+@notify_command.command("status")
+@with_appcontext
+def notify_status():
+    """How much staff mail is waiting, failing and sent."""
+    from .notifications.services import outbox_summary
+
+    summary = outbox_summary()
+    click.echo(
+        f"{summary['waiting']} waiting ({summary['failing']} failed at least once), "
+        f"{summary['sent']} sent"
+    )
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("MAIL_SERVER is not set: mail waits in the outbox until it is.")

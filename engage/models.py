@@ -14,6 +14,7 @@ from .framework.models import (  # noqa: F401
     PublicComment,
     Vote,
 )
+from .notifications.models import NotificationSetting, OutboundMail  # noqa: F401
 from .review.models import (  # noqa: F401
     AnalysisRun,
     ContributionVector,

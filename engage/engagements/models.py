@@ -27,6 +27,8 @@ class Engagement(db.Model):
         nullable=False,
     )
     default_language: Mapped[str] = mapped_column(db.String(16), default="en", nullable=False)
+    #: When the engagement stops taking answers; staff are reminded of under-heard groups before.
+    closes_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     surveys = relationship("Survey", back_populates="engagement")

@@ -12,6 +12,7 @@ import time
 
 from sqlalchemy import select, update
 
+from ..audit import record_event
 from ..extensions import db
 from . import theme_runs
 from .models import AnalysisRun, RunStatus
@@ -72,12 +73,14 @@ def work(run_id: int, encoder_name: str) -> None:
     try:
         theme_runs.execute_run(run, encoder_name, report)
         theme_runs.mark_finished(run)
+        record_event(None, "themes.run_finished", run, {"themes": len(run.themes)})
         db.session.commit()
     except Exception as error:  # a failed run must say so, not stay "running" forever
         log.exception("theme run %s failed", run_id)
         db.session.rollback()
         run = db.session.get(AnalysisRun, run_id)
         theme_runs.mark_finished(run, error=f"{type(error).__name__}: {error}")
+        record_event(None, "themes.run_failed", run, {"error": run.message})
         db.session.commit()
 
 

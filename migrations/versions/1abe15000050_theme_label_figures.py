@@ -1,7 +1,7 @@
 """theme label figures: phrase label per language, label share, cohesion, mixed, similar_to
 
 Revision ID: 1abe15000050
-Revises: 20d502775c20
+Revises: b0b11c000030
 Create Date: 2026-12-02 08:15:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1abe15000050'
-down_revision = '20d502775c20'
+down_revision = 'b0b11c000030'
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,7 @@ BOARD_MEMBERS_ONLY = {"framework.vote", "framework.add_board_comment"}
 ROLE_TABLE = {
     "auth.staff_home": ("/staff/", "GET", STAFF),
     "auth.edit_account": ("/staff/account", "GET", STAFF),
+    "notifications.edit_notifications": ("/staff/notifications/", "GET", STAFF),
     "review.list_responses": ("/staff/review/responses", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.show_response": ("/staff/review/responses/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.choose_engagement": ("/staff/review/", "GET", (Role.FACILITATOR, Role.ADMIN)),
