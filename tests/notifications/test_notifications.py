@@ -14,6 +14,7 @@ from engage.audit import record_event
 from engage.engagements.models import Engagement, EngagementStatus, EngagementTarget
 from engage.extensions import db
 from engage.forum.models import PostStatus
+from engage.framework import board
 from engage.framework import services as framework
 from engage.framework.models import VoteDecision
 from engage.notifications import mailer
@@ -172,7 +173,7 @@ def test_profile_approval_notifies_board_and_facilitators(app):
         facilitator = make_user("facilitator")
         _engagement, version = engagement_with_draft()
         framework.send_to_board(version, None)
-        framework.cast_vote(version, member, VoteDecision.APPROVE, "", settings)
+        board.cast_vote(version, member, VoteDecision.APPROVE, "", settings)
         db.session.commit()
         approved = set(
             db.session.scalars(
