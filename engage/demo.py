@@ -168,7 +168,10 @@ def _demo_answer(question, texts: dict, rng: random.Random):
     if kind == QuestionKind.OPEN:
         pool = {"hopes": texts.get("hopes"), "missing": texts.get("missing")}.get(question.key)
         return rng.choice(pool) if pool and rng.random() < 0.85 else None
-    if question.demographic or rng.random() < 0.15:
+    if question.demographic:
+        return None
+    # Some people skip a question, but never a required one: the web form would refuse it.
+    if rng.random() < 0.15 and not question.required:
         return None
     if kind == QuestionKind.MULTIPLE:
         return rng.sample(values, rng.randint(1, min(question.max_choices or 3, len(values))))
