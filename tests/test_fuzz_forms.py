@@ -231,7 +231,9 @@ def build_world(app, stage: str) -> None:
         run = db.session.get(AnalysisRun, run.id)
         frame = framework.create_framework(engagement, {"en": "Our graduates"}, actor=None)
         draft = framework.latest_version(frame)
-        framework.accept_suggestion(draft, run.themes[0], "en", actor=None)
+        framework.save_competency(draft, None, {"en": "Curiosity"}, {"en": "Asks why"}, {}, None)
+        if run.themes:
+            framework.accept_suggestion(draft, run.themes[0], "en", actor=None)
         if stage in {"comment", "review"}:
             framework.open_for_comment(draft, actor=None)
         if stage == "review":

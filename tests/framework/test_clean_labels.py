@@ -5,7 +5,7 @@ stored, and text with nothing visible is refused."""
 import pytest
 
 from engage.extensions import db
-from engage.framework import services
+from engage.framework import board, services
 from engage.models_base import DomainError
 from engage.review import theme_edits
 from engage.review.models import AnalysisRun
@@ -52,4 +52,4 @@ def test_comments_of_only_invisible_characters_are_refused(app, themed):
         kept = services.add_public_comment(version, competency, "ar", "\u202eمهم\u200b جدا")
         assert kept.body == "مهم جدا"
         with pytest.raises(DomainError):
-            services.add_board_comment(version, competency, make_user("board"), INVISIBLE)
+            board.add_board_comment(version, competency, make_user("board"), INVISIBLE)
