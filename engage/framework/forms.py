@@ -6,6 +6,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..ids import db_id
 from .models import VoteDecision
 
 
@@ -48,18 +49,16 @@ DECISIONS = [
     SelectChoice(VoteDecision.REQUEST_CHANGES.value, _l("Request changes")),
     SelectChoice(VoteDecision.ABSTAIN.value, _l("Abstain")),
 ]
+
+
 #: Primary keys are 32-bit integers: a larger number in a URL or a form names no record (and
 #: PostgreSQL would refuse to compare it with an int4 column).
-MAX_ID = 2_147_483_647
-
-
 def record_id(value) -> int | None:
-    """A record id typed into a URL or a form, or None if it cannot be one."""
+    """A record id chosen in a form, or None if it cannot be one (see engage.ids)."""
     try:
-        number = int(value)
+        return db_id(str(value))
     except (TypeError, ValueError):
         return None
-    return number if 0 < number <= MAX_ID else None
 
 
 COMMENT_LENGTH = Length(max=5000, message=_l("Comments can be at most 5,000 characters."))

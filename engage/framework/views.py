@@ -10,18 +10,17 @@ from ..engagements.services import current_engagement
 from ..errors import render_error
 from ..extensions import db
 from ..i18n import offered_languages
+from ..ids import db_id
 from ..models_base import DomainError
 from ..review.models import Theme
 from . import board, evidence, pages, services
 from .forms import (
-    MAX_ID,
     BoardCommentForm,
     FrameworkForm,
     RecordVoteForm,
     VoteForm,
     competency_form,
     competency_texts,
-    record_id,
 )
 from .models import (
     Competency,
@@ -35,8 +34,6 @@ from .workflow import REFUSALS, Action, can
 
 bp = Blueprint("framework", __name__)
 READERS = (Role.FACILITATOR, Role.BOARD)
-#: Ids in URLs stop at the largest 32-bit integer: a larger one is a 404, not a database error.
-ID = f"int(max={MAX_ID})"
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -66,15 +63,15 @@ def list_frameworks():
     )
 
 
-@bp.get(f"/versions/<{ID}:version_id>")
+@bp.get("/versions/<int:version_id>")
 @require_role(*READERS)
 def show_version(version_id: int):
     return pages.version_page(db.get_or_404(FrameworkVersion, version_id))
 
 
-@bp.route(f"/versions/<{ID}:version_id>/competencies/new", methods=["GET", "POST"])
+@bp.route("/versions/<int:version_id>/competencies/new", methods=["GET", "POST"])
 @bp.route(
-    f"/competencies/<{ID}:competency_id>/edit", methods=["GET", "POST"], endpoint="edit_competency"
+    "/competencies/<int:competency_id>/edit", methods=["GET", "POST"], endpoint="edit_competency"
 )
 @require_role(Role.FACILITATOR)
 def new_competency(version_id: int | None = None, competency_id: int | None = None):
@@ -108,7 +105,7 @@ def new_competency(version_id: int | None = None, competency_id: int | None = No
     ), 400 if request.method == "POST" else 200
 
 
-@bp.post(f"/competencies/<{ID}:competency_id>/delete")
+@bp.post("/competencies/<int:competency_id>/delete")
 @require_role(Role.FACILITATOR)
 def delete_competency(competency_id: int):
     competency = db.get_or_404(Competency, competency_id)
@@ -118,17 +115,17 @@ def delete_competency(competency_id: int):
     return redirect(url_for("framework.show_version", version_id=version_id))
 
 
-@bp.post(f"/competencies/<{ID}:competency_id>/evidence")
+@bp.post("/competencies/<int:competency_id>/evidence")
 @require_role(Role.FACILITATOR)
 def link_theme(competency_id: int):
     competency = db.get_or_404(Competency, competency_id)
-    theme = db.get_or_404(Theme, record_id(request.form.get("theme_id")) or 0)
+    theme = db.get_or_404(Theme, request.form.get("theme_id", type=db_id) or 0)
     services.link_theme(competency, theme, current_user)
     db.session.commit()
     return redirect(url_for("framework.show_version", version_id=competency.version_id))
 
 
-@bp.post(f"/evidence/<{ID}:evidence_id>/delete")
+@bp.post("/evidence/<int:evidence_id>/delete")
 @require_role(Role.FACILITATOR)
 def unlink_theme(evidence_id: int):
     item = db.get_or_404(Evidence, evidence_id)
@@ -138,7 +135,7 @@ def unlink_theme(evidence_id: int):
     return redirect(url_for("framework.show_version", version_id=version_id))
 
 
-@bp.post(f"/versions/<{ID}:version_id>/suggestions/<{ID}:theme_id>")
+@bp.post("/versions/<int:version_id>/suggestions/<int:theme_id>")
 @require_role(Role.FACILITATOR)
 def decide_suggestion(version_id: int, theme_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
@@ -168,7 +165,7 @@ STEPS = {
 
 
 @bp.post(
-    f"/versions/<{ID}:version_id>/"
+    "/versions/<int:version_id>/"
     '<any("open-for-comment", "send-to-board", "request-changes", "revise"):step>'
 )
 @require_role(Role.FACILITATOR)
@@ -180,7 +177,7 @@ def change_version(version_id: int, step: str):
     return redirect(url_for("framework.show_version", version_id=result.id))
 
 
-@bp.post(f"/versions/<{ID}:version_id>/approve")
+@bp.post("/versions/<int:version_id>/approve")
 @require_role(Role.FACILITATOR, Role.BOARD)
 def approve_version(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
@@ -215,7 +212,7 @@ def _refused(version, form, field, error: DomainError):
     )
 
 
-@bp.post(f"/versions/<{ID}:version_id>/vote")
+@bp.post("/versions/<int:version_id>/vote")
 @require_role(Role.BOARD)
 def vote(version_id: int):
     refused = _board_members_only()
@@ -239,7 +236,7 @@ def vote(version_id: int):
     return pages.version_page(version, status, vote_form=form)
 
 
-@bp.post(f"/versions/<{ID}:version_id>/votes/record")
+@bp.post("/versions/<int:version_id>/votes/record")
 @require_role(Role.ADMIN)
 def record_vote(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
@@ -269,14 +266,14 @@ def record_vote(version_id: int):
     return pages.version_page(version, status, record_form=form)
 
 
-@bp.post(f"/versions/<{ID}:version_id>/board-comments")
+@bp.post("/versions/<int:version_id>/board-comments")
 @require_role(Role.BOARD)
 def add_board_comment(version_id: int):
     refused = _board_members_only()
     if refused:
         return refused
     version = db.get_or_404(FrameworkVersion, version_id)
-    competency_id = record_id(request.form.get("competency_id"))
+    competency_id = request.form.get("competency_id", type=db_id)
     competency = db.session.get(Competency, competency_id) if competency_id else None
     form = BoardCommentForm(prefix=f"b{competency_id or ''}")
     if not can(version.status, Action.BOARD_COMMENT):
@@ -302,7 +299,7 @@ def add_board_comment(version_id: int):
     return pages.version_page(version, 400, board_form=form, board_target=competency.id)
 
 
-@bp.post(f"/public-comments/<{ID}:comment_id>/hide")
+@bp.post("/public-comments/<int:comment_id>/hide")
 @require_role(Role.FACILITATOR)
 def hide_public_comment(comment_id: int):
     comment = db.get_or_404(PublicComment, comment_id)
@@ -311,11 +308,11 @@ def hide_public_comment(comment_id: int):
     return redirect(url_for("framework.show_version", version_id=comment.version_id))
 
 
-@bp.get(f"/versions/<{ID}:version_id>/compare")
+@bp.get("/versions/<int:version_id>/compare")
 @require_role(*READERS)
 def compare_versions(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
-    other = db.get_or_404(FrameworkVersion, record_id(request.args.get("with")) or 0)
+    other = db.get_or_404(FrameworkVersion, request.args.get("with", type=db_id) or 0)
     if other.framework_id != version.framework_id:
         abort(404)
     old, new = sorted([version, other], key=lambda v: v.number)
@@ -327,7 +324,7 @@ def compare_versions(version_id: int):
     )
 
 
-@bp.get(f"/<{ID}:framework_id>/coverage")
+@bp.get("/<int:framework_id>/coverage")
 @require_role(*READERS)
 def show_coverage(framework_id: int):
     framework = db.get_or_404(Framework, framework_id)
