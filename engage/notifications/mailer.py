@@ -135,8 +135,8 @@ _lock = threading.Lock()
 
 def start_sender_thread(app: Flask) -> None:
     """With MAIL_SENDER = "thread", one background sender per app process (started once)."""
-    if app.config.get("MAIL_SENDER", "thread") != "thread":
-        return
+    if id(app) in _started or app.config.get("MAIL_SENDER", "thread") != "thread":
+        return  # called before every request: the usual answer costs no lock
     with _lock:
         if id(app) in _started:
             return
