@@ -47,6 +47,9 @@ class Config:
         "LANGUAGES", ["en", "es", "zh-Hans", "vi", "ar", "pt-BR", "ht", "so", "hmn"]
     )
     DEFAULT_LANGUAGE = os.environ.get("DEFAULT_LANGUAGE", "en")
+    #: The site's public address as families reach it (https://engage.district.org), used in
+    #: short links, QR codes and flyers; without it, the address the staff member is using.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
     #: Longest open answer accepted, in characters.
     OPEN_ANSWER_MAX_LENGTH = int(os.environ.get("OPEN_ANSWER_MAX_LENGTH", "4000"))

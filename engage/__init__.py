@@ -63,6 +63,8 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     from .framework.public import bp as profile_bp
     from .framework.views import bp as framework_bp
     from .notifications.views import bp as notifications_bp
+    from .outreach.views import bp as outreach_bp
+    from .outreach.views import public_bp as short_links_bp
     from .review.theme_views import bp as theme_review_bp
     from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
@@ -76,6 +78,8 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.register_blueprint(theme_review_bp, url_prefix="/staff/themes")
     app.register_blueprint(framework_bp, url_prefix="/staff/framework")
     app.register_blueprint(notifications_bp, url_prefix="/staff/notifications")
+    app.register_blueprint(outreach_bp, url_prefix="/staff/outreach")
+    app.register_blueprint(short_links_bp)
     app.register_blueprint(profile_bp)
 
     from . import models  # noqa: F401  (every table registered before the CLI or migrations)

@@ -6,11 +6,12 @@ Two ideas of "locale" live here. The *language* is what a person reads (URL code
 lacks (Hmong) it is a fallback.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from babel import support
 from flask import Flask, current_app, g, request, session
-from flask_babel import Domain
+from flask_babel import Domain, refresh
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,23 @@ def _accept_language_match() -> Language | None:
             if best:
                 break
     return language_for(best)
+
+
+@contextmanager
+def speaking(code: str):
+    """Render gettext strings, dates and numbers in the language ``code`` (inside or outside a
+    request): for mail to a staff member, or a flyer in a family's language."""
+    had, previous = "language" in g, g.get("language")
+    g.language = KNOWN_LANGUAGES.get(code) or KNOWN_LANGUAGES["en"]
+    refresh()
+    try:
+        yield g.language
+    finally:
+        if had:
+            g.language = previous
+        else:
+            g.pop("language", None)
+        refresh()
 
 
 def formatting_locale() -> str:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from flask import current_app, g
-from flask_babel import format_date, ngettext, refresh
+from flask import current_app
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -24,7 +23,7 @@ from .. import audit
 from ..audit import record_event
 from ..auth.models import Role, User
 from ..extensions import db
-from ..i18n import KNOWN_LANGUAGES, localized
+from ..i18n import KNOWN_LANGUAGES, localized, speaking
 from ..models_base import utcnow
 from .models import NotificationEvent, NotificationSetting, OutboundMail
 
@@ -76,22 +75,6 @@ def set_preferences(user: User, wanted: Iterable[str], actor) -> set[Notificatio
     db.session.flush()
     record_event(actor, "user.notifications_changed", user, {"events": sorted(wanted)})
     return chosen_events(user)
-
-
-@contextmanager
-def speaking(code: str):
-    """Render gettext strings in the language `code` (inside or outside a request)."""
-    had, previous = "language" in g, g.get("language")
-    g.language = KNOWN_LANGUAGES.get(code) or KNOWN_LANGUAGES["en"]
-    refresh()
-    try:
-        yield g.language
-    finally:
-        if had:
-            g.language = previous
-        else:
-            g.pop("language", None)
-        refresh()
 
 
 def queue_mail(

@@ -139,6 +139,8 @@ class Response(db.Model):
     receipt_code: Mapped[str] = mapped_column(db.String(16), unique=True, nullable=False)
     #: Random token rendered into the form: a second submit of the same form finds this row.
     submission_token: Mapped[str] = mapped_column(db.String(64), unique=True, nullable=False)
+    #: The outreach channel tag the person arrived through (``flyer-so``), from a fixed list.
+    channel: Mapped[str | None] = mapped_column(db.String(24), index=True)
     role: Mapped[str | None] = mapped_column(db.String(40), index=True)
     school: Mapped[str | None] = mapped_column(db.String(80), index=True)
     home_language: Mapped[str | None] = mapped_column(db.String(40))

@@ -157,6 +157,7 @@ def submit_response(
     submission_token: str,
     source: ResponseSource = ResponseSource.WEB,
     shared: set[str] | frozenset[str] = frozenset(),
+    channel: str | None = None,
 ) -> Response:
     """Store one response; `answers` maps question keys to cleaned values.
 
@@ -164,7 +165,8 @@ def submit_response(
     order of preference (rank), or text (open, cleaned again here so no control character
     reaches the database). Empty answers are skipped. `shared` holds the keys of the open
     questions whose answer the person allowed other participants to read and rate; any other
-    answer stays private. The caller commits; a unique-constraint error on `submission_token`
+    answer stays private. `channel` is a tag from ``outreach.channels`` (already checked), or
+    None. The caller commits; a unique-constraint error on `submission_token`
     means the same form was already stored.
     """
     response = Response(
@@ -173,6 +175,7 @@ def submit_response(
         source=source,
         receipt_code=new_receipt_code(),
         submission_token=submission_token,
+        channel=channel,
     )
     for question in survey.questions:
         value = answers.get(question.key)

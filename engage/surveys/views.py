@@ -11,6 +11,7 @@ from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, select_language
 from ..limits import address_key, browser_key, config_limit
+from ..outreach.channels import channel_tag
 from . import services
 from .forms import (
     build_survey_form,
@@ -57,6 +58,7 @@ def answer_survey(slug: str):
                     cleaned_answers(survey, form),
                     token,
                     shared=shared_questions(survey, form),
+                    channel=channel_tag(request.form.get("via")),
                 )
                 db.session.commit()
             except IntegrityError:
@@ -85,6 +87,8 @@ def _render_survey(survey, form, form_error: str | None = None):
         form_error=form_error,
         content_fallback=language.code not in survey.languages,
         survey_language_name=KNOWN_LANGUAGES[survey.default_language].name,
+        # The outreach tag rides along in the form (never a cookie); unknown tags are dropped.
+        via=channel_tag(request.values.get("via")),
     )
 
 
