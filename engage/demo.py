@@ -19,6 +19,7 @@ from .engagements.models import Engagement, EngagementStatus, School, TargetDime
 from .engagements.services import set_targets, target_shares
 from .extensions import db
 from .i18n import KNOWN_LANGUAGES
+from .outreach.channels import channel_tag
 from .surveys import services as survey_services
 from .surveys.loader import load_survey_folder
 from .surveys.models import QuestionKind, ResponseSource
@@ -138,6 +139,8 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
     )
     languages = [code for code in LANGUAGE_WEIGHTS if code in answers_by_language]
     questions = {question.key: question for question in survey.questions}
+    # A generator of its own, so the demo's answers stay what they were before channels.
+    channel_rng = random.Random(count)
     for _ in range(count):
         language = rng.choices(languages, [LANGUAGE_WEIGHTS[code] for code in languages])[0]
         texts = answers_by_language[language]
@@ -149,12 +152,15 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
             answers["school"] = rng.choices(list(SCHOOL_WEIGHTS), list(SCHOOL_WEIGHTS.values()))[0]
         if "home_language" in questions and rng.random() < 0.7:
             answers["home_language"] = _home_language(language)
+        source = rng.choices([ResponseSource.WEB, ResponseSource.PAPER], [9, 1])[0]
+        kind = channel_rng.choices(["flyer", "sms", "email", None], [3, 3, 1, 4])[0]
         response = survey_services.submit_response(
             survey,
             language,
             answers,
             survey_services.new_submission_token(),
-            source=rng.choices([ResponseSource.WEB, ResponseSource.PAPER], [9, 1])[0],
+            source=source,
+            channel=channel_tag(f"{kind}-{language}") if kind and source == ResponseSource.WEB else None,
             # About half the people let others read and rate their open answers.
             shared={key for key in questions if rng.random() < 0.5},
         )

@@ -213,3 +213,34 @@ def channel_counts(engagement: Engagement) -> dict[tuple[str, str], int]:
         for language in languages:
             counts.setdefault((kind, language), 0)
     return counts
+
+
+@dataclass(frozen=True)
+class ChannelTable:
+    """Answers by channel (rows) and language answered in (columns), small cells suppressed."""
+
+    table: object  #: privacy.Table
+    rows: list[tuple[str, str]]  #: (row key, label)
+    columns: list[str]  #: language codes
+
+
+def channel_table(engagement: Engagement) -> ChannelTable | None:
+    from .. import privacy
+
+    counts = channel_counts(engagement)
+    if not counts:
+        return None
+    labels = {kind: str(label) for kind, label in CHANNEL_KINDS.items()}
+    labels.update(
+        direct=_("Straight to the site (no tag)"),
+        paper=_("Paper, typed in by staff"),
+    )
+    present = {kind for kind, _language in counts}
+    order = list(CHANNEL_KINDS) + [kind for kind in UNTAGGED_ROWS if kind not in CHANNEL_KINDS]
+    return ChannelTable(
+        table=privacy.suppress_table(counts),
+        rows=[(kind, labels.get(kind, kind)) for kind in order if kind in present],
+        columns=sorted({language for _kind, language in counts}, key=lambda code: -sum(
+            count for (_k, language), count in counts.items() if language == code
+        )),
+    )

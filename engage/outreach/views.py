@@ -3,7 +3,6 @@
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user  # noqa: F401  (templates read it)
 
-from .. import privacy
 from ..auth.models import Role
 from ..auth.permissions import require_role
 from ..engagements import services as engagement_services
@@ -52,8 +51,6 @@ def show_kits(engagement_id: int):
     newest = {}
     for survey in surveys:
         newest.setdefault(survey.slug, survey)
-    counts = services.channel_counts(engagement)
-    table = privacy.suppress_table(counts) if counts else None
     return render_template(
         "outreach/kits.html",
         engagement=engagement,
@@ -61,9 +58,7 @@ def show_kits(engagement_id: int):
         surveys=list(newest.values()),
         languages=[KNOWN_LANGUAGES[code] for code in services.kit_languages(under_heard)],
         under_heard=set(under_heard),
-        table=table,
-        channel_rows=_channel_rows(counts),
-        channel_columns=sorted({language for _kind, language in counts}),
+        channels=services.channel_table(engagement),
         language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
         survey_language_names={
             survey.id: KNOWN_LANGUAGES[survey.default_language].name
@@ -71,20 +66,6 @@ def show_kits(engagement_id: int):
             if survey.default_language in KNOWN_LANGUAGES
         },
     )
-
-
-def _channel_rows(counts) -> list[tuple[str, str]]:
-    """(row key, label) in the kit's order, only rows that have any answers' cells."""
-    from flask_babel import gettext as _
-
-    present = {kind for kind, _language in counts}
-    labels = {kind: str(label) for kind, label in CHANNEL_KINDS.items()}
-    labels.update(
-        direct=_("Straight to the site (no tag)"),
-        paper=_("Paper, typed in by staff"),
-    )
-    order = list(CHANNEL_KINDS) + ["direct", "paper"]
-    return [(kind, labels.get(kind, kind)) for kind in order if kind in present]
 
 
 def _kit_survey(survey_id: int, kit_language: str):

@@ -21,6 +21,7 @@ from ..auth.models import Role
 from ..auth.permissions import require_role
 from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
+from ..outreach import services as outreach_services
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, select_language
 from ..ids import db_id, page_number
@@ -108,6 +109,8 @@ def show_dashboard(engagement_id: int):
         engagements=engagement_services.list_engagements(),
         figures=figures,
         surveys=db.session.scalars(db.select(Survey).filter_by(engagement_id=engagement.id)).all(),
+        channels=outreach_services.channel_table(engagement),
+        language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
     )
 
 

@@ -81,6 +81,8 @@ def seeded(app):
                         "school": school,
                     },
                     survey_services.new_submission_token(),
+                    # Outreach tags on some, so the channel cross-tab has small cells too.
+                    channel=["flyer-" + language, "sms-" + language, None][n % 3],
                 )
                 # Most in the first weeks; weeks 4 and 5 get one response each.
                 response.submitted_at = start + timedelta(weeks=min(n // 16, 3) + (n >= 50))
