@@ -160,7 +160,9 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
             answers,
             survey_services.new_submission_token(),
             source=source,
-            channel=channel_tag(f"{kind}-{language}") if kind and source == ResponseSource.WEB else None,
+            channel=channel_tag(f"{kind}-{language}")
+            if kind and source == ResponseSource.WEB
+            else None,
             # About half the people let others read and rate their open answers.
             shared={key for key in questions if rng.random() < 0.5},
         )

@@ -143,8 +143,12 @@ def sms_text(title: str, question: str, link: str, closes_on: str | None) -> str
     for lead in (question, title):
         if closes_on:
             candidates.append(
-                _("%(lead)s Answer anonymously: %(link)s (until %(date)s)",
-                  lead=lead, link=link, date=closes_on)
+                _(
+                    "%(lead)s Answer anonymously: %(link)s (until %(date)s)",
+                    lead=lead,
+                    link=link,
+                    date=closes_on,
+                )
             )
         candidates.append(_("%(lead)s Answer anonymously: %(link)s", lead=lead, link=link))
     candidates.append(_("Your school district asks for your views: %(link)s", link=link))
@@ -240,7 +244,10 @@ def channel_table(engagement: Engagement) -> ChannelTable | None:
     return ChannelTable(
         table=privacy.suppress_table(counts),
         rows=[(kind, labels.get(kind, kind)) for kind in order if kind in present],
-        columns=sorted({language for _kind, language in counts}, key=lambda code: -sum(
-            count for (_k, language), count in counts.items() if language == code
-        )),
+        columns=sorted(
+            {language for _kind, language in counts},
+            key=lambda code: (
+                -sum(count for (_k, language), count in counts.items() if language == code)
+            ),
+        ),
     )

@@ -179,7 +179,10 @@ def follow(code: str):
     language = language_for(link.language) or select_language()
     return redirect(
         url_for(
-            "surveys.answer_survey", lang_code=language.code, slug=link.survey_slug, via=link.channel
+            "surveys.answer_survey",
+            lang_code=language.code,
+            slug=link.survey_slug,
+            via=link.channel,
         ),
         code=302,
     )

@@ -21,10 +21,10 @@ from ..auth.models import Role
 from ..auth.permissions import require_role
 from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
-from ..outreach import services as outreach_services
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, select_language
 from ..ids import db_id, page_number
+from ..outreach import services as outreach_services
 from ..surveys import services as survey_services
 from ..surveys.forms import build_survey_form, cleaned_answers, field_name
 from ..surveys.models import Response, ResponseSource, Survey

@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     "forum.endorse_post",
     "forum.report_post",
     "forum.rate_answers",
+    "short_links.follow",
 }
 
 STAFF = (Role.FACILITATOR, Role.BOARD, Role.ADMIN)
@@ -35,6 +36,11 @@ ROLE_TABLE = {
     "review.show_response": ("/staff/review/responses/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.choose_engagement": ("/staff/review/", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.show_dashboard": ("/staff/review/engagements/1", "GET", (Role.FACILITATOR,)),
+    "outreach.choose_engagement": ("/staff/outreach/", "GET", (Role.FACILITATOR,)),
+    "outreach.show_kits": ("/staff/outreach/engagements/1", "GET", (Role.FACILITATOR,)),
+    "outreach.show_kit": ("/staff/outreach/surveys/1/so/", "GET", (Role.FACILITATOR,)),
+    "outreach.download_qr": ("/staff/outreach/surveys/1/so/qr.png", "GET", (Role.FACILITATOR,)),
+    "outreach.show_flyer": ("/staff/outreach/surveys/1/so/flyer", "GET", (Role.FACILITATOR,)),
     "review.edit_targets": ("/staff/review/engagements/1/targets", "GET", (Role.FACILITATOR,)),
     "review.enter_response": ("/staff/review/surveys/1/enter", "GET", (Role.FACILITATOR,)),
     "theme_review.list_runs": ("/staff/themes/", "GET", (Role.FACILITATOR,)),

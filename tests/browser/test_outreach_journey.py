@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 
 def test_a_flyer_in_somali_brings_an_answer_the_dashboard_counts(app, live_server, browser, phone):
     with app.app_context():
-        engagement = Engagement(slug="gp", name={"en": "Graduate profile"}, status=EngagementStatus.OPEN)
+        engagement = Engagement(
+            slug="gp", name={"en": "Graduate profile"}, status=EngagementStatus.OPEN
+        )
         db.session.add(engagement)
         survey = import_default_survey()
         survey.engagement = engagement
@@ -46,7 +48,9 @@ def test_a_flyer_in_somali_brings_an_answer_the_dashboard_counts(app, live_serve
         assert not staff.locator(".flyer-tools").is_visible()
         pdf = staff.pdf(prefer_css_page_size=True)
         assert pdf.startswith(b"%PDF")
-        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, "the flyer is not one page"
+        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, (
+            "the flyer is not one page"
+        )
         shot = staff.locator(".flyer-qr svg").screenshot()
         image = np.asarray(Image.open(io.BytesIO(shot)).convert("L"))
         decoded = zxingcpp.read_barcodes(image)

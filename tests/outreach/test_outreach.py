@@ -24,7 +24,9 @@ from tests.factories import import_default_survey
 @pytest.fixture
 def survey_id(app):
     with app.app_context():
-        engagement = Engagement(slug="gp", name={"en": "Graduate profile"}, status=EngagementStatus.OPEN)
+        engagement = Engagement(
+            slug="gp", name={"en": "Graduate profile"}, status=EngagementStatus.OPEN
+        )
         db.session.add(engagement)
         survey = import_default_survey()
         survey.engagement = engagement
@@ -90,7 +92,9 @@ def test_an_unknown_or_tampered_tag_is_refused_but_the_answer_is_kept(client, ap
         assert stored.channel is None
 
 
-def test_a_short_link_leads_to_the_survey_in_its_language_with_its_tag(client, app, survey_id, sign_in):
+def test_a_short_link_leads_to_the_survey_in_its_language_with_its_tag(
+    client, app, survey_id, sign_in
+):
     sign_in("facilitator")
     page = client.get(f"/staff/outreach/surveys/{survey_id}/so/")
     assert page.status_code == 200
@@ -104,7 +108,10 @@ def test_a_short_link_leads_to_the_survey_in_its_language_with_its_tag(client, a
     # Opening the kit again reuses the same links.
     client.get(f"/staff/outreach/surveys/{survey_id}/so/")
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count(ShortLink.id)).filter_by(channel="flyer-so")) == 1
+        assert (
+            db.session.scalar(db.select(db.func.count(ShortLink.id)).filter_by(channel="flyer-so"))
+            == 1
+        )
 
 
 def test_an_unknown_short_link_says_so(client, survey_id):
@@ -142,13 +149,17 @@ def test_an_unknown_channel_for_a_qr_code_is_refused(client, survey_id, sign_in)
 
 
 @pytest.mark.parametrize("code", list(KNOWN_LANGUAGES))
-def test_the_text_message_fits_in_160_characters_in_every_language(client, app, survey_id, sign_in, code):
+def test_the_text_message_fits_in_160_characters_in_every_language(
+    client, app, survey_id, sign_in, code
+):
     sign_in("facilitator")
     with app.app_context():
         from engage.surveys.models import Survey
 
         survey = db.session.get(Survey, survey_id)
-        survey.engagement.closes_at = __import__("datetime").datetime(2027, 1, 31, tzinfo=__import__("datetime").UTC)
+        survey.engagement.closes_at = __import__("datetime").datetime(
+            2027, 1, 31, tzinfo=__import__("datetime").UTC
+        )
         db.session.commit()
     html = client.get(f"/staff/outreach/surveys/{survey_id}/{code}/").get_data(as_text=True)
     sms = re.search(r'<textarea id="sms-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
@@ -159,7 +170,9 @@ def test_the_text_message_fits_in_160_characters_in_every_language(client, app, 
     assert "/s/" in text
 
 
-def test_the_flyer_is_in_the_family_language_with_question_link_and_date(client, app, survey_id, sign_in):
+def test_the_flyer_is_in_the_family_language_with_question_link_and_date(
+    client, app, survey_id, sign_in
+):
     import datetime
 
     sign_in("facilitator")
@@ -172,14 +185,18 @@ def test_the_flyer_is_in_the_family_language_with_question_link_and_date(client,
         expected_question = services.main_question(question, "es")
         db.session.commit()
     for paper in ("letter", "a4"):
-        html = client.get(f"/staff/outreach/surveys/{survey_id}/es/flyer?paper={paper}").get_data(as_text=True)
+        html = client.get(f"/staff/outreach/surveys/{survey_id}/es/flyer?paper={paper}").get_data(
+            as_text=True
+        )
         assert '<html lang="es" dir="ltr">' in html
         assert f"flyer-{paper}.css" in html
         assert "31 de enero de 2027" in html
         assert "<svg" in html and "/s/" in html
         import html as html_module
 
-        assert html_module.escape(expected_question, quote=False) in html or expected_question in html
+        assert (
+            html_module.escape(expected_question, quote=False) in html or expected_question in html
+        )
     arabic = client.get(f"/staff/outreach/surveys/{survey_id}/ar/flyer").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in arabic
 
@@ -195,18 +212,26 @@ def test_the_channel_table_suppresses_small_cells(client, app, survey_id, sign_i
         from engage.surveys.models import Survey
 
         survey = db.session.get(Survey, survey_id)
-        for language, tag, number in [("so", "flyer-so", 9), ("so", None, 2), ("en", None, 30), ("es", "sms-es", 3)]:
+        for language, tag, number in [
+            ("so", "flyer-so", 9),
+            ("so", None, 2),
+            ("en", None, 30),
+            ("es", "sms-es", 3),
+        ]:
             for _ in range(number):
                 survey_services.submit_response(
-                    survey, language, {"competencies": ["wellbeing"]},
-                    survey_services.new_submission_token(), channel=tag,
+                    survey,
+                    language,
+                    {"competencies": ["wellbeing"]},
+                    survey_services.new_submission_token(),
+                    channel=tag,
                 )
         engagement_id = survey.engagement_id
         db.session.commit()
     sign_in("facilitator")
     html = client.get(f"/staff/outreach/engagements/{engagement_id}").get_data(as_text=True)
-    table = html[html.index('id="channels"'):]
-    cells = re.findall(r"<td>\s*([^<]*?)\s*</td>", table)
-    assert "9" in cells or "hidden" in cells
+    table = html[html.index('id="channels"') :]
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", table)
+    assert len(cells) >= 6 and "hidden" in cells
     for small in ("2", "3"):
         assert small not in cells
