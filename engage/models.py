@@ -15,6 +15,7 @@ from .framework.models import (  # noqa: F401
     Vote,
 )
 from .notifications.models import NotificationSetting, OutboundMail  # noqa: F401
+from .review.counts import ResponseCount  # noqa: F401
 from .review.models import (  # noqa: F401
     AnalysisRun,
     ContributionVector,
