@@ -36,6 +36,7 @@ def register_commands(app: Flask) -> None:
         translate,
         themes_command,
         notify_command,
+        counts_command,
     ):
         app.cli.add_command(command)
 
@@ -298,3 +299,25 @@ def notify_status():
     )
     if not current_app.config.get("MAIL_SERVER"):
         click.echo("MAIL_SERVER is not set: mail waits in the outbox until it is.")
+
+
+@click.group("counts")
+def counts_command():
+    """The response counts the dashboard reads (kept in step with every response)."""
+
+
+@counts_command.command("rebuild")
+@with_appcontext
+def counts_rebuild():
+    """Recompute every response count from the responses table."""
+    from .extensions import db
+    from .review.counts import rebuild_counts, stored_counts
+
+    out_of_step = rebuild_counts()
+    db.session.commit()
+    cells = stored_counts()
+    responses = sum(count for (_s, dimension, _v), count in cells.items() if dimension == "day")
+    click.echo(
+        f"{responses} responses counted in {len(cells)} cells; "
+        f"{out_of_step} cells were out of step and are now corrected"
+    )

@@ -20,6 +20,7 @@ from .engagements.services import set_targets, target_shares
 from .extensions import db
 from .i18n import KNOWN_LANGUAGES
 from .outreach.channels import channel_tag
+from .review.counts import forget_response_counts, record_response_counts
 from .surveys import services as survey_services
 from .surveys.loader import load_survey_folder
 from .surveys.models import QuestionKind, ResponseSource
@@ -166,7 +167,10 @@ def _seed_responses(survey, count: int, rng: random.Random) -> None:
             # About half the people let others read and rate their open answers.
             shared={key for key in questions if rng.random() < 0.5},
         )
+        # Spread over the last three weeks; the day it counts in moves with it.
+        forget_response_counts(response)
         response.submitted_at -= timedelta(days=rng.uniform(0, 20))
+        record_response_counts(response, response.answers)
     db.session.flush()
 
 

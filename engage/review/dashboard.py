@@ -1,4 +1,5 @@
-"""Participation and equity figures for an engagement, aggregated in SQL.
+"""Participation and equity figures for an engagement, from the kept response counts
+(engage/review/counts.py) rather than scans of the responses table.
 
 Every count that reaches a staff page goes through `engage.privacy` (one rule: no count of 1
 to 4 people is shown or can be worked out from the total and the other cells).
@@ -15,6 +16,7 @@ from ..extensions import db
 from ..forum.models import Post, Thread
 from ..privacy import is_shown, suppress_breakdown, suppressed_total
 from ..surveys.models import Question, Response, Survey
+from .counts import counts_for
 
 #: A group is under-heard when its share of answers is below this fraction of its enrollment share.
 UNDER_HEARD_RATIO = 0.8
@@ -48,25 +50,32 @@ def survey_ids(engagement: Engagement) -> list[int]:
     return list(db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement.id)))
 
 
+def response_counts(engagement: Engagement) -> dict[str, dict[str, int]]:
+    """The engagement's kept response counts by dimension (engage/review/counts.py): one
+    small query, whatever the number of responses."""
+    return counts_for(survey_ids(engagement))
+
+
 def response_breakdown(
     engagement: Engagement,
     column,
     labels: dict[str, str],
     targets: dict[str, float] | None = None,
     unanswered_values: tuple[str, ...] = (),
+    counts: dict[str, dict[str, int]] | None = None,
 ) -> Breakdown:
     """Responses counted by one Response column (language, role, school), against targets.
 
     `unanswered_values` are options that mean "prefer not to say"; they count as not answered.
+    `counts` are the engagement's `response_counts`, when the caller already has them.
     """
-    ids = survey_ids(engagement)
-    counts: dict[str, int] = {}
-    for group, count in db.session.execute(
-        select(column, func.count(Response.id)).where(Response.survey_id.in_(ids)).group_by(column)
-    ):
+    if counts is None:
+        counts = response_counts(engagement)
+    grouped: dict[str, int] = {}
+    for group, count in counts.get(column.key, {}).items():
         key = NOT_ANSWERED if not group or group in unanswered_values else group
-        counts[key] = counts.get(key, 0) + count
-    return build_breakdown(column.key, counts, labels, targets or {})
+        grouped[key] = grouped.get(key, 0) + count
+    return build_breakdown(column.key, grouped, labels, targets or {})
 
 
 def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -> Breakdown:
@@ -120,16 +129,13 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
     )
 
 
-def responses_by_week(engagement: Engagement) -> list[tuple[date, object]]:
+def responses_by_week(
+    engagement: Engagement, counts: dict[str, dict[str, int]] | None = None
+) -> list[tuple[date, object]]:
     """Responses per week (weeks start on Monday), small weeks suppressed."""
-    day = func.date(Response.submitted_at)
-    return _weekly(
-        db.session.execute(
-            select(day, func.count(Response.id))
-            .where(Response.survey_id.in_(survey_ids(engagement)))
-            .group_by(day)
-        ).all()
-    )
+    if counts is None:
+        counts = response_counts(engagement)
+    return _weekly(counts.get("day", {}).items())
 
 
 def posts_by_week(engagement: Engagement) -> list[tuple[date, object]]:
@@ -197,8 +203,9 @@ def participation(engagement: Engagement, language, localized) -> dict:
     language_labels = {code: lang.name for code, lang in KNOWN_LANGUAGES.items()}
     school_labels = option_labels(engagement, "school", language, localized)
     school_labels.pop("none", None)
+    counts = response_counts(engagement)
     return {
-        "weeks": responses_by_week(engagement),
+        "weeks": responses_by_week(engagement, counts),
         "post_weeks": posts_by_week(engagement),
         "posts": posts_breakdown(engagement, language_labels),
         "language": response_breakdown(
@@ -206,9 +213,13 @@ def participation(engagement: Engagement, language, localized) -> dict:
             Response.language,
             language_labels,
             target_shares(engagement, TargetDimension.LANGUAGE),
+            counts=counts,
         ),
         "role": response_breakdown(
-            engagement, Response.role, option_labels(engagement, "role", language, localized)
+            engagement,
+            Response.role,
+            option_labels(engagement, "role", language, localized),
+            counts=counts,
         ),
         "school": response_breakdown(
             engagement,
@@ -216,5 +227,6 @@ def participation(engagement: Engagement, language, localized) -> dict:
             school_labels,
             target_shares(engagement, TargetDimension.SCHOOL),
             unanswered_values=("none",),
+            counts=counts,
         ),
     }

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..audit import record_event
 from ..extensions import db
+from ..review.counts import record_response_counts
 from ..text import clean_text, hold_reason
 from .loader import SurveyDefinition, SurveyFileError
 from .models import (
@@ -188,6 +189,7 @@ def submit_response(
         response.answers.extend(_answer_rows(question, value, question.key in shared))
     db.session.add(response)
     db.session.flush()
+    record_response_counts(response, response.answers)
     return response
 
 

@@ -1,0 +1,177 @@
+"""Response counts kept in step with every response, so the dashboard never scans responses.
+
+One row per (survey, dimension, value): how many responses of that survey answered in that
+language, gave that role or school, or arrived on that day (UTC). Every place that stores or
+removes a response calls `record_response_counts` / `forget_response_counts` in the same
+transaction, so the counts commit or roll back with the response itself. Reading the
+dashboard is then one small query whose size depends on the number of languages, roles,
+schools and days, not on the number of responses.
+
+`rebuild_counts` recomputes everything from the responses table (`engage counts rebuild`).
+Counts are raw: suppression of small cells happens where they are shown (engage/privacy.py).
+"""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Integer, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..surveys.models import Response
+
+#: The dimensions counted, each a Response attribute except "day".
+DIMENSIONS = ("language", "role", "school", "day")
+#: The value stored for a response that gave no role or school.
+NO_VALUE = ""
+
+
+class ResponseCount(db.Model):
+    __tablename__ = "response_counts"
+
+    survey_id: Mapped[int] = mapped_column(db.ForeignKey("surveys.id"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: The language, role or school code; "" when none was given; ISO date for "day".
+    value: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+def response_day(submitted_at) -> str:
+    """The UTC day a response arrived on, as the counts and the rebuild both store it."""
+    if submitted_at is None:
+        submitted_at = datetime.now(UTC)
+    if submitted_at.tzinfo is not None:
+        submitted_at = submitted_at.astimezone(UTC)
+    return submitted_at.date().isoformat()
+
+
+def response_keys(response) -> list[tuple[str, str]]:
+    """The (dimension, value) cells one response counts in."""
+    return [
+        ("day", response_day(response.submitted_at)),
+        ("language", response.language or NO_VALUE),
+        ("role", response.role or NO_VALUE),
+        ("school", response.school or NO_VALUE),
+    ]
+
+
+def record_response_counts(response, answers=None) -> None:
+    """Count a stored response; call it right after the response row is flushed, in the
+    same transaction. `answers` is accepted for the caller's convenience and not needed yet:
+    only the response's own columns are counted."""
+    _add(response.survey_id, response_keys(response), 1)
+
+
+def forget_response_counts(response) -> None:
+    """Uncount a response that is being deleted or withdrawn, in the same transaction."""
+    _add(response.survey_id, response_keys(response), -1)
+
+
+def delete_response(response) -> None:
+    """Delete one response and its answers, keeping the counts in step."""
+    forget_response_counts(response)
+    db.session.delete(response)
+    db.session.flush()
+
+
+def _add(survey_id: int, keys: list[tuple[str, str]], delta: int) -> None:
+    """One statement: insert the cells or add `delta` to them.
+
+    Cells are written in one fixed order (sorted), so two transactions that touch the same
+    cells on PostgreSQL wait for each other and never deadlock.
+    """
+    table = ResponseCount.__table__
+    rows = [
+        {"survey_id": survey_id, "dimension": dimension, "value": value, "count": delta}
+        for dimension, value in sorted(set(keys))
+    ]
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"response counts need SQLite or PostgreSQL, not {dialect}")
+    statement = insert(table).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.survey_id, table.c.dimension, table.c.value],
+        set_={"count": table.c.count + statement.excluded.count},
+    )
+    db.session.execute(statement)
+
+
+def counts_for(survey_ids: list[int]) -> dict[str, dict[str, int]]:
+    """dimension -> value -> responses, summed over the given surveys (zero cells left out)."""
+    counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
+    if not survey_ids:
+        return counts
+    for dimension, value, count in db.session.execute(
+        select(ResponseCount.dimension, ResponseCount.value, func.sum(ResponseCount.count))
+        .where(ResponseCount.survey_id.in_(survey_ids))
+        .group_by(ResponseCount.dimension, ResponseCount.value)
+    ):
+        if count:
+            counts.setdefault(dimension, {})[value] = int(count)
+    return counts
+
+
+def _day_expression(dialect: str):
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", Response.submitted_at), "YYYY-MM-DD")
+    return func.date(Response.submitted_at)  # SQLite stores UTC text
+
+
+def full_recount(survey_ids: list[int] | None = None) -> dict[tuple[int, str, str], int]:
+    """(survey, dimension, value) -> responses, counted from the responses table itself."""
+    dialect = db.session.get_bind().dialect.name
+    columns = {
+        "day": _day_expression(dialect),
+        "language": func.coalesce(Response.language, NO_VALUE),
+        "role": func.coalesce(Response.role, NO_VALUE),
+        "school": func.coalesce(Response.school, NO_VALUE),
+    }
+    counts: dict[tuple[int, str, str], int] = {}
+    for dimension, column in columns.items():
+        query = select(Response.survey_id, column, func.count(Response.id)).group_by(
+            Response.survey_id, column
+        )
+        if survey_ids is not None:
+            query = query.where(Response.survey_id.in_(survey_ids))
+        for survey_id, value, count in db.session.execute(query):
+            value = value.isoformat() if isinstance(value, date) else str(value)
+            key = (survey_id, dimension, value)
+            counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def stored_counts(survey_ids: list[int] | None = None) -> dict[tuple[int, str, str], int]:
+    """(survey, dimension, value) -> the kept count, zero cells left out."""
+    query = select(
+        ResponseCount.survey_id, ResponseCount.dimension, ResponseCount.value, ResponseCount.count
+    ).where(ResponseCount.count != 0)
+    if survey_ids is not None:
+        query = query.where(ResponseCount.survey_id.in_(survey_ids))
+    return {(s, d, v): c for s, d, v, c in db.session.execute(query)}
+
+
+def rebuild_counts() -> int:
+    """Recompute every count from the responses; returns how many cells were out of step.
+
+    Runs in the caller's transaction (the caller commits). On PostgreSQL the responses table
+    is locked against writes meanwhile, so no response is stored between the count and the
+    swap and none is counted twice or missed.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(db.text("LOCK TABLE responses IN SHARE MODE"))
+    before = stored_counts()
+    after = full_recount()
+    db.session.execute(ResponseCount.__table__.delete())
+    if after:
+        db.session.execute(
+            ResponseCount.__table__.insert(),
+            [
+                {"survey_id": s, "dimension": d, "value": v, "count": c}
+                for (s, d, v), c in sorted(after.items())
+            ],
+        )
+    db.session.flush()
+    return sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
