@@ -69,10 +69,10 @@ def answer_survey(slug: str):
                     raise
         return redirect(url_for("surveys.show_receipt", code=response.receipt_code), code=303)
     status = 400 if request.method == "POST" else 200
-    return _render_survey(survey, form), status
+    return _render_survey(survey, form, via=channel_tag(request.form.get("via"))), status
 
 
-def _render_survey(survey, form, form_error: str | None = None):
+def _render_survey(survey, form, form_error: str | None = None, via: str | None = None):
     language = select_language()
     fields = [
         (question, form[field_name(question)], _share_field(form, question))
@@ -88,7 +88,8 @@ def _render_survey(survey, form, form_error: str | None = None):
         content_fallback=language.code not in survey.languages,
         survey_language_name=KNOWN_LANGUAGES[survey.default_language].name,
         # The outreach tag rides along in the form (never a cookie); unknown tags are dropped.
-        via=channel_tag(request.values.get("via")),
+        # Only the query string is read here: after a 413 the form itself cannot be read.
+        via=via or channel_tag(request.args.get("via")),
     )
 
 
@@ -150,4 +151,6 @@ def _give_form_back(message: str, status: int):
     form = build_survey_form(survey, select_language(), request.form, sharing=True)
     if not TOKEN_PATTERN.match(form.submission_token.data or ""):
         form.submission_token.data = services.new_submission_token()
-    return _render_survey(survey, form, form_error=message), status
+    return _render_survey(
+        survey, form, form_error=message, via=channel_tag(request.form.get("via"))
+    ), status
