@@ -132,6 +132,15 @@ class Config:
     #: "worker": the app only queues them for `engage themes worker` processes.
     THEME_RUNNER = os.environ.get("THEME_RUNNER", "thread")
 
+    #: Machine translation for the translation desk: the address of a LibreTranslate-compatible
+    #: service the district hosts itself. Empty (the default): nothing is machine translated and
+    #: no text leaves the district. Machine drafts always wait for a person to confirm them.
+    TRANSLATION_SERVICE = os.environ.get("TRANSLATION_SERVICE", "")
+    TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
+    TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
+    #: Longest translation accepted, in characters.
+    TRANSLATION_MAX_LENGTH = int(os.environ.get("TRANSLATION_MAX_LENGTH", "8000"))
+
     #: Staff notifications by SMTP; with no MAIL_SERVER, mail waits in the outbox.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -39,6 +39,7 @@ ROLE_NAMES = {
     Role.FACILITATOR: _l("facilitator"),
     Role.BOARD: _l("board member"),
     Role.ADMIN: _l("administrator"),
+    Role.TRANSLATOR: _l("translator"),
 }
 
 

@@ -14,6 +14,7 @@ ROLE_CHOICES = [
     SelectChoice(Role.FACILITATOR.value, _l("Facilitator (district leader)")),
     SelectChoice(Role.BOARD.value, _l("Board member")),
     SelectChoice(Role.ADMIN.value, _l("Administrator")),
+    SelectChoice(Role.TRANSLATOR.value, _l("Translator (interpreter or community liaison)")),
 ]
 
 

@@ -18,6 +18,8 @@ class Role(enum.StrEnum):
     FACILITATOR = "facilitator"
     BOARD = "board"
     ADMIN = "admin"
+    #: A district interpreter or community liaison: sees the translation desk and nothing else.
+    TRANSLATOR = "translator"
 
 
 class User(UserMixin, db.Model):
@@ -29,6 +31,8 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20), nullable=False)
     preferred_language: Mapped[str] = mapped_column(db.String(16), default="en", nullable=False)
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    #: A translator's languages (empty: every language); other roles leave it empty.
+    reads_languages = mapped_column(db.JSON, nullable=False, default=list)
     #: Bumped on deactivation or password change; sessions carrying an older value end.
     session_version: Mapped[int] = mapped_column(default=1, nullable=False)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)

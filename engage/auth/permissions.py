@@ -51,6 +51,10 @@ def can_read_framework(user) -> bool:
     return has_role(user, Role.FACILITATOR, Role.BOARD)
 
 
+def can_translate(user) -> bool:
+    return has_role(user, Role.TRANSLATOR, Role.FACILITATOR)
+
+
 def can_manage_staff(user) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -58,6 +62,7 @@ def can_manage_staff(user) -> bool:
 TEMPLATE_PREDICATES = {
     "can_manage_surveys": can_manage_surveys,
     "can_manage_staff": can_manage_staff,
+    "can_translate": can_translate,
     "can_moderate_forum": can_moderate_forum,
     "can_read_responses": can_read_responses,
     "can_read_framework": can_read_framework,

@@ -23,6 +23,7 @@ from ..limits import account_address_key, account_key, address_key, config_limit
 from ..surveys.models import Response, Survey
 from . import services
 from .forms import ChangePasswordForm, NewPasswordForm, PreferencesForm, SignInForm
+from .models import Role
 from .permissions import ANY_STAFF, require_role
 
 bp = Blueprint("auth", __name__)
@@ -55,10 +56,17 @@ def sign_in():
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.staff_home"))
+            return redirect(_safe_next(request.args.get("next")) or _home_of(user))
         # The same words for an unknown email, a wrong password and a deactivated account.
         form.password.errors.append(_("That email and password do not match an active account."))
     return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200
+
+
+def _home_of(user) -> str:
+    """Translators work at the desk; everyone else starts on the staff home page."""
+    if user.role == Role.TRANSLATOR:
+        return url_for("desk.choose_engagement")
+    return url_for("auth.staff_home")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -119,7 +127,7 @@ def staff_home():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@require_role(*ANY_STAFF)
+@require_role(*ANY_STAFF, Role.TRANSLATOR)
 def edit_account():
     password_form = ChangePasswordForm(prefix="password")
     preferences_form = PreferencesForm(prefix="prefs", language=current_user.preferred_language)

@@ -30,7 +30,12 @@ BOARD_MEMBERS_ONLY = {"framework.vote", "framework.add_board_comment"}
 # endpoint -> (URL, method, roles that may use it). Admins may use everything.
 ROLE_TABLE = {
     "auth.staff_home": ("/staff/", "GET", STAFF),
-    "auth.edit_account": ("/staff/account", "GET", STAFF),
+    "auth.edit_account": ("/staff/account", "GET", STAFF + (Role.TRANSLATOR,)),
+    # The translation desk: translators (and facilitators) and nothing else for translators.
+    "desk.choose_engagement": ("/staff/desk/", "GET", (Role.TRANSLATOR, Role.FACILITATOR)),
+    "desk.show_desk": ("/staff/desk/engagements/1", "GET", (Role.TRANSLATOR, Role.FACILITATOR)),
+    "desk.translate_item": ("/staff/desk/items/a/1", "GET", (Role.TRANSLATOR, Role.FACILITATOR)),
+    "desk.ask_machine": ("/staff/desk/items/a/1/machine", "POST", (Role.TRANSLATOR, Role.FACILITATOR)),
     "notifications.edit_notifications": ("/staff/notifications/", "GET", STAFF),
     "review.list_responses": ("/staff/review/responses", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.show_response": ("/staff/review/responses/1", "GET", (Role.FACILITATOR, Role.ADMIN)),
