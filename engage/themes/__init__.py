@@ -15,8 +15,8 @@ accepted or edited themes back as ``keep=`` to keep their identity.
 """
 
 from .encoders import Encoder, get_encoder, register_encoder
-from .engine import assign, discover, embed
-from .model import ENGINE_VERSION, Contribution, DiscoveryResult, Theme
+from .engine import assign, discover, embed, placement, placement_text, understanding
+from .model import ENGINE_VERSION, Contribution, DiscoveryResult, Theme, Understanding
 
 __all__ = [
     "ENGINE_VERSION",
@@ -24,9 +24,13 @@ __all__ = [
     "DiscoveryResult",
     "Encoder",
     "Theme",
+    "Understanding",
     "assign",
     "discover",
     "embed",
     "get_encoder",
+    "placement",
+    "placement_text",
     "register_encoder",
+    "understanding",
 ]

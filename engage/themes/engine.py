@@ -21,7 +21,15 @@ import numpy as np
 from .cluster import consensus_clusters, label_sums, nearest
 from .encoders import Encoder, base_language, covers, get_encoder, normalise_rows
 from .labels import describe
-from .model import CANDIDATE, ENGINE_VERSION, KEPT, Contribution, DiscoveryResult, Theme
+from .model import (
+    CANDIDATE,
+    ENGINE_VERSION,
+    KEPT,
+    Contribution,
+    DiscoveryResult,
+    Theme,
+    Understanding,
+)
 
 #: Never leave more than this share of contributions without a theme.
 MAX_UNCLEAR = 0.10
@@ -43,9 +51,60 @@ THRESHOLD_QUANTILE = 0.05
 Vectors = np.ndarray | Mapping[Hashable, Sequence[float]]
 
 
+def placement(contribution: Contribution, encoder: str | Encoder | None = None) -> tuple[str, str]:
+    """The (text, locale) the engine encodes and places ``contribution`` by.
+
+    The translation, when the original's locale is not covered by ``encoder``, the translation
+    is non-empty and its locale is covered; otherwise the original text and locale. Hash this
+    text to key cached vectors: when a usable translation arrives the vector changes.
+    """
+    encoder = get_encoder(encoder)
+    text, locale = contribution.text or "", contribution.locale or ""
+    translation = (getattr(contribution, "translation", None) or "").strip()
+    translation_locale = getattr(contribution, "translation_locale", None) or ""
+    if (
+        translation
+        and translation_locale
+        and not covers(encoder, locale)
+        and covers(encoder, translation_locale)
+    ):
+        return contribution.translation, translation_locale
+    return text, locale
+
+
+def placement_text(contribution: Contribution, encoder: str | Encoder | None = None) -> str:
+    """The text the engine encodes for ``contribution`` (see :func:`placement`)."""
+    return placement(contribution, encoder)[0]
+
+
+def understanding(
+    contributions: Sequence[Contribution], encoder: str | Encoder | None = None
+) -> dict[str, Understanding]:
+    """Per base language of the originals: placed by the encoder, by a translation, or not."""
+    encoder = get_encoder(encoder)
+    out: dict[str, Understanding] = {}
+    for c in contributions:
+        language = base_language(c.locale or "")
+        entry = out.setdefault(language, Understanding(language))
+        entry.total += 1
+        if covers(encoder, c.locale or ""):
+            entry.by_encoder += 1
+        elif placement(c, encoder)[1] != (c.locale or "") or placement_text(c, encoder) != (
+            c.text or ""
+        ):
+            entry.by_translation += 1
+        else:
+            entry.not_understood += 1
+    return out
+
+
 def embed(contributions: Sequence[Contribution], encoder: str | Encoder | None = None):
-    """Vectors for ``contributions`` (rows in the same order): cache them and pass them back."""
-    return get_encoder(encoder).encode([c.text for c in contributions])
+    """Vectors for ``contributions`` (rows in the same order): cache them and pass them back.
+
+    Each is encoded by :func:`placement_text` (its translation where that is what places it).
+    """
+    encoder = get_encoder(encoder)
+    return encoder.encode([placement_text(c, encoder) for c in contributions])
 
 
 def _vectors(contributions, encoder: Encoder, vectors: Vectors | None) -> np.ndarray:
@@ -172,8 +231,9 @@ def discover(
         raise ValueError("contribution ids must be unique")
     encoder = get_encoder(encoder)
     matrix = _vectors(contributions, encoder, vectors)
-    texts = [c.text or "" for c in contributions]
-    locales = [c.locale or "" for c in contributions]
+    placed = [placement(c, encoder) for c in contributions]
+    texts = [text for text, _ in placed]
+    locales = [locale for _, locale in placed]
     keep = list(keep)
     labels = np.full(len(ids), -1)
     _claim_for_kept(keep, ids, matrix, labels)
@@ -266,7 +326,10 @@ def _result(
     texts = [c.text or "" for c in contributions]
     locales = [c.locale or "" for c in contributions]
     translations = [
-        (c.translation, c.translation_locale) if getattr(c, "translation", None) else None
+        (c.translation, c.translation_locale)
+        if (getattr(c, "translation", None) or "").strip()
+        and getattr(c, "translation_locale", None)
+        else None
         for c in contributions
     ]
     described = describe(

@@ -28,6 +28,23 @@ class Contribution:
     id: Hashable
     text: str
     locale: str = "en"
+    #: Optional human or machine translation into the working language and its locale. Where
+    #: the encoder does not cover ``locale`` but covers ``translation_locale``, the engine
+    #: places the contribution by its translation; ``text`` stays the quote.
+    translation: str | None = None
+    translation_locale: str | None = None
+
+
+@dataclass
+class Understanding:
+    """Per base language: how many contributions the encoder places across languages itself,
+    how many through a translation, and how many not at all (not yet understood)."""
+
+    language: str
+    total: int = 0
+    by_encoder: int = 0
+    by_translation: int = 0
+    not_understood: int = 0
 
 
 @dataclass
