@@ -47,6 +47,12 @@ def role_name(role: Role) -> str:
     return str(ROLE_NAMES.get(role, role))
 
 
+def _shown_translation(rows, reader_language, only_reader=False):
+    from .desk.services import shown_translation
+
+    return shown_translation(rows, reader_language, only_reader)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["small_cell"] = small_cell
     app.jinja_env.filters["cell"] = format_cell
@@ -54,6 +60,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         TEMPLATE_PREDICATES,
         role_name=role_name,
+        shown_translation=_shown_translation,
         run_status_name=lambda status: str(RUN_STATUS_NAMES.get(str(status), status)),
         theme_status_name=lambda status: str(THEME_STATUS_NAMES.get(str(status), status)),
         version_status_name=lambda status: str(VERSION_STATUS_NAMES.get(str(status), status)),

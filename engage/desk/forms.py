@@ -8,9 +8,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 
 class TranslationForm(FlaskForm):
-    text = TextAreaField(
-        _l("Translation"), [InputRequired(_l("Please write the translation."))]
-    )
+    text = TextAreaField(_l("Translation"), [InputRequired(_l("Please write the translation."))])
     language = SelectField(_l("Written in"), validate_choice=True)
 
     def __init__(self, *args, languages=(), **kwargs):

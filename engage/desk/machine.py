@@ -10,7 +10,6 @@ show it or carry on without the machine.
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -45,24 +44,28 @@ class LibreTranslate:
         }
         if self.api_key:
             payload["api_key"] = self.api_key
-        request = urllib.request.Request(
+        if not self.url.lower().startswith(("http://", "https://")):
+            raise TranslationServiceError("the translation service address must start with http")
+        request = urllib.request.Request(  # noqa: S310  (scheme checked just above)
             self.url.rstrip("/") + "/translate",
             data=json.dumps(payload).encode("utf-8"),
             headers={"Content-Type": "application/json", "Accept": "application/json"},
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+            with urllib.request.urlopen(request, timeout=self.timeout) as reply:  # noqa: S310
                 body = reply.read(self.max_chars * 4 + 1024)
         except urllib.error.HTTPError as error:
             raise TranslationServiceError(_http_reason(error)) from error
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise TranslationServiceError(
                 f"the translation service did not answer within {self.timeout:g} s"
             ) from error
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise TranslationServiceError(f"the translation service is unreachable ({reason})")
+            raise TranslationServiceError(
+                f"the translation service is unreachable ({reason})"
+            ) from error
         return _translated_text(body, self.max_chars)
 
 
@@ -84,7 +87,9 @@ def _translated_text(body: bytes, max_chars: int) -> str:
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise TranslationServiceError("the translation service answered something not JSON") from error
+        raise TranslationServiceError(
+            "the translation service answered something not JSON"
+        ) from error
     text = data.get("translatedText") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise TranslationServiceError("the translation service answered without a translation")

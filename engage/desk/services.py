@@ -347,7 +347,9 @@ def machine_draft(item: DeskItem, language: str):
     try:
         return store_machine_draft(item, text, language, service.name)
     except DeskError as error:
-        raise TranslationServiceError(f"the translation service's answer was refused ({error})")
+        raise TranslationServiceError(
+            f"the translation service's answer was refused ({error})"
+        ) from error
 
 
 def machine_fill(engagement, limit: int = 200, seconds: float = 60.0) -> tuple[int, str | None]:
@@ -405,6 +407,18 @@ def best_translation(rows, *languages: str):
                 if row.machine == machine and same_language(row.language, language):
                     return row
     return None
+
+
+def shown_translation(rows, reader_language: str, only_reader: bool = False):
+    """What a reader sees beside an original: the translation into their language; for staff,
+    failing that, any translation (a person's first). Public pages pass ``only_reader``."""
+    rows = list(rows or ())
+    chosen = best_translation(rows, reader_language)
+    if chosen is None and rows and not only_reader:
+        chosen = sorted(rows, key=lambda t: (t.machine, t.id))[0]
+    if chosen is not None and only_reader and chosen.machine:
+        return None  # the public sees only what a person has checked
+    return chosen
 
 
 def placement(rows, original_language: str):

@@ -108,7 +108,9 @@ def translate_item(kind: str, number: int):
     current = next((t for t in item.translations if t.language == language), None)
     form = TranslationForm(
         languages=targets,
-        data=None if request.method == "POST" else {
+        data=None
+        if request.method == "POST"
+        else {
             "text": current.text if current else "",
             "language": language,
         },

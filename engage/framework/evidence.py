@@ -149,7 +149,7 @@ class CompetencyEvidence:
     by_language: dict = field(default_factory=dict)
     by_role: dict = field(default_factory=dict)
     by_school: dict = field(default_factory=dict)
-    quotes: list = field(default_factory=list)  #: (text, language)
+    quotes: list = field(default_factory=list)  #: (text, language, translations)
 
 
 def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEvidence:
@@ -221,7 +221,11 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
     representative = [a.contribution for a in assignments if a.representative and not a.pinned]
     chosen = (pinned + representative)[:3]
     texts = texts_for(chosen)
-    found.quotes = [(texts[ref].text, texts[ref].language) for ref in chosen if ref in texts]
+    found.quotes = [
+        (texts[ref].text, texts[ref].language, texts[ref].translations)
+        for ref in chosen
+        if ref in texts
+    ]
     return found
 
 

@@ -1,6 +1,6 @@
 """Looking up the text behind theme members ("a:12" is answer 12, "p:7" forum post 7)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -17,6 +17,8 @@ class ContributionText:
     kind: str  #: "answer" or "forum_post"
     role: str | None = None
     school: str | None = None
+    #: Its translations from the desk (a person's first); the original is what was written.
+    translations: list = field(default_factory=list, compare=False)
 
 
 def texts_for(refs) -> dict[str, ContributionText]:
@@ -38,6 +40,10 @@ def texts_for(refs) -> dict[str, ContributionText]:
             select(Post.id, Post.body, Post.language).where(Post.id.in_(chunk))
         ):
             found[f"p:{post_id}"] = ContributionText(f"p:{post_id}", body, language, "forum_post")
+    from ..desk.services import translations_for
+
+    for ref, rows in translations_for(found).items():
+        found[ref].translations.extend(rows)
     return found
 
 

@@ -33,6 +33,26 @@ class ThemeCommunities:
     by_school: dict = field(default_factory=dict)
     one_language: str | None = None
     only_theirs: list[str] = field(default_factory=list)
+    #: Languages a flag would have named, but whose answers the engine could not read across
+    #: languages: the theme says nothing about what that community thinks, only about words.
+    not_understood: list[str] = field(default_factory=list)
+
+
+def not_understood(run: AnalysisRun) -> dict[str, int]:
+    """Contributions per base language that the run could not place across languages (no
+    encoder coverage and no translation), from the run's own record."""
+    understanding = (run.metrics or {}).get("understanding") or {}
+    return {
+        language: figures.get("not_understood", 0)
+        for language, figures in understanding.items()
+        if figures.get("not_understood", 0)
+    }
+
+
+def _unread(group: str, unread: dict) -> bool:
+    from ..themes.encoders import base_language
+
+    return base_language(group or "") in unread
 
 
 def raw_counts(run: AnalysisRun, column, unclear: bool = False) -> dict:
@@ -103,8 +123,9 @@ def communities(run: AnalysisRun, table: Table | None = None) -> dict[int, Theme
             by_role=_against_size(roles.get(theme.id, {}), languages.get(theme.id, {}), size),
             by_school=_against_size(schools.get(theme.id, {}), languages.get(theme.id, {}), size),
         )
-    _flag_one_language(languages, result)
-    _flag_only_theirs(languages, result)
+    unread = not_understood(run)
+    _flag_one_language(languages, result, unread)
+    _flag_only_theirs(languages, result, unread)
     return result
 
 
@@ -117,7 +138,7 @@ def _against_size(counts: dict, languages: dict, size) -> dict:
     return {group: value for group, value in shown.items() if group and value != 0}
 
 
-def _flag_one_language(languages: dict, result: dict) -> None:
+def _flag_one_language(languages: dict, result: dict, unread: dict) -> None:
     overall: dict[str, int] = {}
     for counts in languages.values():
         for group, count in counts.items():
@@ -129,10 +150,13 @@ def _flag_one_language(languages: dict, result: dict) -> None:
             continue
         group, top = max(counts.items(), key=lambda item: item[1])
         if top / size >= ONE_COMMUNITY_SHARE and overall[group] / everyone < ONE_COMMUNITY_SHARE:
-            result[theme_id].one_language = group
+            if _unread(group, unread):
+                result[theme_id].not_understood.append(group)
+            else:
+                result[theme_id].one_language = group
 
 
-def _flag_only_theirs(languages: dict, result: dict) -> None:
+def _flag_only_theirs(languages: dict, result: dict, unread: dict) -> None:
     per_group: dict[str, dict[int, int]] = {}
     for theme_id, counts in languages.items():
         for group, count in counts.items():
@@ -147,4 +171,8 @@ def _flag_only_theirs(languages: dict, result: dict) -> None:
         members = languages[top_theme]
         others = sum(count for other, count in members.items() if other != group)
         if others / sum(members.values()) < ONLY_THEIRS_SHARE:
-            result[top_theme].only_theirs.append(group)
+            if _unread(group, unread):
+                if group not in result[top_theme].not_understood:
+                    result[top_theme].not_understood.append(group)
+            else:
+                result[top_theme].only_theirs.append(group)

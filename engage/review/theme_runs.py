@@ -43,6 +43,8 @@ class Source:
     language: str
     answer_id: int | None = None
     post_id: int | None = None
+    translation: str | None = None  #: from the desk, when the engine needs one to place it
+    translation_locale: str | None = None
 
 
 def open_questions(engagement_id: int) -> list[Question]:
@@ -88,12 +90,47 @@ def collect_sources(engagement_id: int, parameters: dict) -> list[Source]:
             for post in visible_posts(engagement_id)
             if not languages or post.language in languages
         ]
-    return sources
+    return _with_translations(sources)
+
+
+def _with_translations(sources: list[Source]) -> list[Source]:
+    """Each source the engine cannot place by itself carries its best desk translation."""
+    from dataclasses import replace
+
+    from ..desk.services import placement, translations_for
+
+    found = translations_for([s.ref for s in sources])
+    result = []
+    for source in sources:
+        chosen = placement(found.get(source.ref), source.language)
+        if chosen is not None:
+            source = replace(source, translation=chosen.text, translation_locale=chosen.language)
+        result.append(source)
+    return result
+
+
+def as_contributions(sources: list[Source]):
+    from .. import themes as engine
+
+    return [
+        engine.Contribution(
+            s.ref,
+            s.text,
+            s.language,
+            translation=s.translation,
+            translation_locale=s.translation_locale,
+        )
+        for s in sources
+    ]
 
 
 def cached_vectors(sources: list[Source], encoder) -> np.ndarray:
-    """Vectors for every source, encoding (and storing) only texts not seen before."""
-    hashes = [hashlib.sha256(s.text.encode("utf-8")).hexdigest() for s in sources]
+    """Vectors for every source, encoding (and storing) only texts not seen before. The text is
+    the one the engine places a source by: its translation, where the engine needs one."""
+    from ..themes import placement_text
+
+    placed = [placement_text(c, encoder) for c in as_contributions(sources)]
+    hashes = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in placed]
     stored = {
         row.contribution: row
         for row in db.session.scalars(
@@ -109,7 +146,7 @@ def cached_vectors(sources: list[Source], encoder) -> np.ndarray:
         else:
             missing.append(index)
     if missing:
-        fresh = encoder.encode([sources[i].text for i in missing]).astype(np.float32)
+        fresh = encoder.encode([placed[i] for i in missing]).astype(np.float32)
         for index, vector in zip(missing, fresh, strict=True):
             matrix[index] = vector
             row = stored.get(sources[index].ref)
@@ -168,6 +205,7 @@ def execute_run(run: AnalysisRun, encoder_name: str, report: Callable[[int, str]
 
     parameters = run.parameters or {}
     report(5, "gathering contributions")
+    _machine_drafts(run, report)
     sources = collect_sources(run.engagement_id, parameters)
     encoder = engine.get_encoder(encoder_name)
     report(15, "encoding new contributions")
@@ -175,7 +213,7 @@ def execute_run(run: AnalysisRun, encoder_name: str, report: Callable[[int, str]
     previous = previous_run(run)
     keep, originals = kept_themes(previous)
     report(55, "finding themes")
-    contributions = [engine.Contribution(s.ref, s.text, s.language) for s in sources]
+    contributions = as_contributions(sources)
     result = engine.discover(
         contributions,
         n_themes=parameters.get("n_themes"),
@@ -191,8 +229,37 @@ def execute_run(run: AnalysisRun, encoder_name: str, report: Callable[[int, str]
     apply_decisions(run, stored)
     run.comparison = compare_runs(previous, run)
     run.engine_version, run.encoder = result.engine_version, result.encoder
-    run.metrics = dict(result.metrics) | {"contributions": len(sources)}
+    run.metrics = dict(result.metrics) | {
+        "contributions": len(sources),
+        "understanding": {
+            language: {
+                "total": u.total,
+                "by_encoder": u.by_encoder,
+                "by_translation": u.by_translation,
+                "not_understood": u.not_understood,
+            }
+            for language, u in engine.understanding(contributions, encoder).items()
+        },
+    }
     report(100, "done")
+
+
+def _machine_drafts(run: AnalysisRun, report) -> None:
+    """With a machine service configured, drafts for what the engine cannot place. A service
+    that fails only means fewer translations: the run goes on."""
+    from ..desk.services import machine_fill
+    from ..engagements.models import Engagement
+
+    engagement = db.session.get(Engagement, run.engagement_id)
+    try:
+        stored, error = machine_fill(engagement)
+    except Exception:  # noqa: BLE001  (a theme run never fails because of the machine)
+        import logging
+
+        logging.getLogger(__name__).exception("machine translation before run %s failed", run.id)
+        return
+    if stored or error:
+        report(10, f"machine drafts: {stored}" + (f" (service: {error})" if error else ""))
 
 
 def _store_result(run, result, originals, by_ref) -> dict[str, Theme]:

@@ -26,6 +26,7 @@ from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_languag
 from ..ids import db_id
 from ..models_base import DomainError
 from ..privacy import is_shown
+from ..themes.encoders import base_language
 from . import dashboard, runner, theme_community, theme_edits, theme_runs
 from .contributions import texts_for
 from .exports import csv_line
@@ -90,6 +91,9 @@ def show_run(run_id: int):
         themes=themes,
         sizes=sizes,
         communities=theme_community.communities(run),
+        understanding=understanding_table(run),
+        unread=theme_community.not_understood(run),
+        base_language_names=_base_language_names(),
         unclear=sizes[UNCLEAR],
         languages=KNOWN_LANGUAGES,
         by_key={t.key: t for t in themes},
@@ -97,6 +101,24 @@ def show_run(run_id: int):
 
 
 UNCLEAR = theme_community.UNCLEAR
+UNDERSTANDING_COLUMNS = ("by_encoder", "by_translation", "not_understood")
+
+
+def understanding_table(run: AnalysisRun):
+    """Per language: contributions the engine read across languages by itself, through a
+    translation, and not at all; small cells suppressed as one cross-tab."""
+    from ..privacy import suppress_table
+
+    understanding = (run.metrics or {}).get("understanding") or {}
+    if not understanding:
+        return None
+    return suppress_table(
+        {
+            (language, column): int(figures.get(column, 0))
+            for language, figures in understanding.items()
+            for column in UNDERSTANDING_COLUMNS
+        }
+    )
 
 
 def theme_sizes(run: AnalysisRun) -> dict:
@@ -135,7 +157,7 @@ def _base_language_names() -> dict[str, str]:
     """Names for the engine's base codes ("zh", "pt"): the first known language of each."""
     names: dict[str, str] = {}
     for code, language in KNOWN_LANGUAGES.items():
-        names.setdefault(code.split("_")[0].lower(), language.name)
+        names.setdefault(base_language(code), language.name)
     return names
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import record_event
+from ..desk.services import translations_for
 from ..auth.models import Role
 from ..auth.permissions import require_role
 from ..engagements import services as engagement_services
@@ -56,6 +57,9 @@ def list_responses():
         surveys=surveys,
         survey=survey,
         responses=responses,
+        translations=translations_for(
+            f"a:{a.id}" for response in responses or () for a in response.answers if a.text
+        ),
         total=total,
         listed=listed,
         page=page,
@@ -81,6 +85,7 @@ def show_response(response_id: int):
         survey=response.survey,
         questions=services.visible_questions(response.survey),
         answers=services.answers_by_question(response),
+        translations=translations_for(f"a:{a.id}" for a in response.answers if a.text),
         languages=KNOWN_LANGUAGES,
         language_shown=services.language_shown(table, response),
     )

@@ -35,7 +35,11 @@ ROLE_TABLE = {
     "desk.choose_engagement": ("/staff/desk/", "GET", (Role.TRANSLATOR, Role.FACILITATOR)),
     "desk.show_desk": ("/staff/desk/engagements/1", "GET", (Role.TRANSLATOR, Role.FACILITATOR)),
     "desk.translate_item": ("/staff/desk/items/a/1", "GET", (Role.TRANSLATOR, Role.FACILITATOR)),
-    "desk.ask_machine": ("/staff/desk/items/a/1/machine", "POST", (Role.TRANSLATOR, Role.FACILITATOR)),
+    "desk.ask_machine": (
+        "/staff/desk/items/a/1/machine",
+        "POST",
+        (Role.TRANSLATOR, Role.FACILITATOR),
+    ),
     "notifications.edit_notifications": ("/staff/notifications/", "GET", STAFF),
     "review.list_responses": ("/staff/review/responses", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "review.show_response": ("/staff/review/responses/1", "GET", (Role.FACILITATOR, Role.ADMIN)),

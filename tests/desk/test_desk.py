@@ -66,7 +66,9 @@ def test_a_translation_is_stored_beside_the_original_and_audited(app, engagement
     ref = answer_ref(app, SOMALI)
     with app.app_context():
         translator = make_user("translator")
-        services.save_translation(translator, ref, "I want my child to learn to manage money.", "en")
+        services.save_translation(
+            translator, ref, "I want my child to learn to manage money.", "en"
+        )
         db.session.commit()
         row = db.session.scalar(select(Translation).filter_by(contribution=ref))
         assert (row.text, row.machine, row.source_language) == (
