@@ -92,9 +92,7 @@ def show_kit(survey_id: int, kit_language: str):
         sms_length=len(kit.sms),
         sms_segments=services.sms_segments(kit.sms),
         sms_limit=services.SMS_LIMIT,
-        channel_links=[
-            (Channel(kind, language.code), kit.link_for[kind]) for kind in LINK_KINDS
-        ],
+        channel_links=[(Channel(kind, language.code), kit.link_for[kind]) for kind in LINK_KINDS],
     )
 
 
