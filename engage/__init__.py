@@ -66,6 +66,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     from .notifications.views import bp as notifications_bp
     from .outreach.views import bp as outreach_bp
     from .outreach.views import public_bp as short_links_bp
+    from .paper.views import bp as paper_bp
     from .review.theme_views import bp as theme_review_bp
     from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
@@ -81,6 +82,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp, url_prefix="/staff/notifications")
     app.register_blueprint(outreach_bp, url_prefix="/staff/outreach")
     app.register_blueprint(desk_bp, url_prefix="/staff/desk")
+    app.register_blueprint(paper_bp, url_prefix="/staff/paper")
     app.register_blueprint(short_links_bp)
     app.register_blueprint(profile_bp)
 

@@ -17,6 +17,7 @@ from .framework.models import (  # noqa: F401
 )
 from .notifications.models import NotificationSetting, OutboundMail  # noqa: F401
 from .outreach.models import ShortLink  # noqa: F401
+from .paper.models import PaperBatch  # noqa: F401
 from .review.counts import ResponseCount  # noqa: F401
 from .review.models import (  # noqa: F401
     AnalysisRun,

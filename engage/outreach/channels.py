@@ -23,7 +23,11 @@ CHANNEL_KINDS = {
     "link": _l("Shared link"),
     "phone": _l("Phone call by a liaison"),
     "meeting": _l("Community meeting"),
+    "paper": _l("Paper survey"),
 }
+#: The kinds a link may carry. "paper" is given only by staff typing in a paper sheet, so a
+#: link that claims it is refused like any unknown tag.
+LINK_KINDS = tuple(kind for kind in CHANNEL_KINDS if kind != "paper")
 
 MAX_TAG_LENGTH = 24
 
@@ -56,9 +60,14 @@ def parse_channel(value: str | None) -> Channel | None:
 
 
 def channel_tag(value: str | None) -> str | None:
-    """The normalised tag to store for ``value``, or None."""
+    """The normalised tag to store for ``value`` as a link carried it, or None."""
     channel = parse_channel(value)
-    return channel.tag if channel else None
+    return channel.tag if channel and channel.kind in LINK_KINDS else None
+
+
+def paper_tag(language: str) -> str:
+    """The tag of an answer typed in from a paper sheet in ``language``."""
+    return Channel("paper", language).tag
 
 
 def all_tags() -> list[str]:

@@ -21,7 +21,7 @@ from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, speaking
 from ..surveys.models import QuestionKind, Response, Survey
-from .channels import CHANNEL_KINDS, Channel, parse_channel
+from .channels import CHANNEL_KINDS, LINK_KINDS, Channel, parse_channel
 from .models import ShortLink
 
 #: Letters and digits that cannot be mistaken for one another when read off paper.
@@ -113,7 +113,7 @@ def build_kit(survey: Survey, code: str, link_path_for) -> Kit:
     lang = KNOWN_LANGUAGES[code]
     links = {
         kind: public_url(link_path_for(short_link(survey.slug, code, Channel(kind, code))))
-        for kind in CHANNEL_KINDS
+        for kind in LINK_KINDS
     }
     engagement = survey.engagement
     closes_at = engagement.closes_at if engagement else None

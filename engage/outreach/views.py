@@ -13,7 +13,7 @@ from ..i18n import KNOWN_LANGUAGES, language_for, localized, select_language
 from ..review import dashboard
 from ..surveys.models import Survey, SurveyStatus
 from . import services
-from .channels import CHANNEL_KINDS, Channel
+from .channels import LINK_KINDS, Channel
 
 bp = Blueprint("outreach", __name__)
 public_bp = Blueprint("short_links", __name__)
@@ -92,9 +92,7 @@ def show_kit(survey_id: int, kit_language: str):
         sms_length=len(kit.sms),
         sms_segments=services.sms_segments(kit.sms),
         sms_limit=services.SMS_LIMIT,
-        channel_links=[
-            (Channel(kind, language.code), kit.link_for[kind]) for kind in CHANNEL_KINDS
-        ],
+        channel_links=[(Channel(kind, language.code), kit.link_for[kind]) for kind in LINK_KINDS],
     )
 
 
@@ -105,7 +103,7 @@ def download_qr(survey_id: int, kit_language: str, fmt: str):
     if fmt not in ("svg", "png"):
         abort(404)
     kind = request.args.get("via", "qr")
-    if kind not in CHANNEL_KINDS:
+    if kind not in LINK_KINDS:
         return render_error(400, _unknown_channel_message())
     link = services.short_link(survey.slug, language.code, Channel(kind, language.code))
     db.session.commit()

@@ -141,6 +141,8 @@ class Response(db.Model):
     submission_token: Mapped[str] = mapped_column(db.String(64), unique=True, nullable=False)
     #: The outreach channel tag the person arrived through (``flyer-so``), from a fixed list.
     channel: Mapped[str | None] = mapped_column(db.String(24), index=True)
+    #: The paper sheet this response was typed in from (``K7QM-07``), so no sheet counts twice.
+    paper_sheet: Mapped[str | None] = mapped_column(db.String(16), unique=True)
     role: Mapped[str | None] = mapped_column(db.String(40), index=True)
     school: Mapped[str | None] = mapped_column(db.String(80), index=True)
     home_language: Mapped[str | None] = mapped_column(db.String(40))

@@ -159,6 +159,7 @@ def submit_response(
     source: ResponseSource = ResponseSource.WEB,
     shared: set[str] | frozenset[str] = frozenset(),
     channel: str | None = None,
+    paper_sheet: str | None = None,
 ) -> Response:
     """Store one response; `answers` maps question keys to cleaned values.
 
@@ -167,8 +168,9 @@ def submit_response(
     reaches the database). Empty answers are skipped. `shared` holds the keys of the open
     questions whose answer the person allowed other participants to read and rate; any other
     answer stays private. `channel` is a tag from ``outreach.channels`` (already checked), or
-    None. The caller commits; a unique-constraint error on `submission_token`
-    means the same form was already stored.
+    None. `paper_sheet` is the code of the paper sheet staff typed it in from. The caller
+    commits; a unique-constraint error on `submission_token` means the same form was already
+    stored (on `paper_sheet`, the same sheet was typed in twice).
     """
     response = Response(
         survey=survey,
@@ -177,6 +179,7 @@ def submit_response(
         receipt_code=new_receipt_code(),
         submission_token=submission_token,
         channel=channel,
+        paper_sheet=paper_sheet,
     )
     for question in survey.questions:
         value = answers.get(question.key)

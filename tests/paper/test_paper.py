@@ -1,0 +1,126 @@
+"""Paper surveys: batches of coded sheets, the printed layout, and the keyboard entry screen
+that refuses what a sheet cannot say."""
+
+import re
+
+import pytest
+
+from engage.engagements.models import Engagement, EngagementStatus
+from engage.extensions import db
+from engage.outreach.channels import channel_tag, parse_channel
+from engage.paper import services
+from engage.paper.models import PaperBatch
+from engage.surveys.models import Response, ResponseSource
+from tests.conftest import hidden_fields
+from tests.factories import import_default_survey
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def survey_id(app):
+    with app.app_context():
+        engagement = Engagement(slug="gp", name={"en": "GP"}, status=EngagementStatus.OPEN)
+        db.session.add(engagement)
+        survey = import_default_survey()
+        survey.engagement = engagement
+        db.session.commit()
+        return survey.id
+
+
+def make_batch(client, survey_id, language="so", place="Laundromat", sheets="3"):
+    page = client.get("/staff/paper/").get_data(as_text=True)
+    data = {"survey_id": survey_id, "language": language, "place": place, "sheets": sheets}
+    response = client.post("/staff/paper/batches", data=hidden_fields(page) | data)
+    assert response.status_code == 303
+    return response.location.rstrip("/").split("/")[-1]
+
+
+def errors(html):
+    return re.findall(r'class="error"[^>]*>([^<]*)', html)
+
+
+def test_paper_is_a_channel_no_link_may_claim():
+    assert parse_channel("paper-so").kind == "paper"
+    assert channel_tag("paper-so") is None
+
+
+def test_batch_codes_avoid_look_alikes():
+    for _ in range(200):
+        code = services.new_batch_code()
+        assert len(code) == 4 and not set(code) & set("01OIL")
+
+
+def test_kit_links_the_paper_survey_in_arabic_right_to_left(client, sign_in, survey_id):
+    sign_in("facilitator")
+    kit = client.get(f"/staff/outreach/surveys/{survey_id}/ar/").get_data(as_text=True)
+    assert f"/staff/paper/surveys/{survey_id}/ar/print" in kit
+    html = client.get(f"/staff/paper/surveys/{survey_id}/ar/print?paper=a4").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "paper-a4.css" in html
+    assert 'class="box write"' in html and 'class="lines"' in html
+
+
+def test_a_sheet_typed_in_is_stored_as_paper_with_its_code(app, client, sign_in, survey_id):
+    sign_in("facilitator")
+    code = make_batch(client, survey_id, place=XSS)
+    for url in (
+        f"/staff/paper/batches/{code}",
+        "/staff/paper/",
+        f"/staff/paper/batches/{code}/enter",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert XSS not in html and "&lt;script&gt;" in html
+    printed = client.get(f"/staff/paper/batches/{code}/print").get_data(as_text=True)
+    assert printed.count('class="sheet"') == 3 and f"{code}-03" in printed
+    html = client.get(f"/staff/paper/batches/{code}/enter").get_data(as_text=True)
+    data = {
+        "sheet": "1",
+        "q_role": "2",
+        "q_competencies": "1 3",
+        "q_top_three": "3 1 2",
+        "q_agree_real_life": "5",
+        "q_hopes": "Kind teachers",
+    }
+    response = client.post(f"/staff/paper/batches/{code}/enter", data=hidden_fields(html) | data)
+    assert response.status_code == 303
+    after = client.get(response.location).get_data(as_text=True)
+    assert f"Sheet {code}-01 saved." in after and 'value="2"' in after
+    with app.app_context():
+        stored = db.session.scalars(db.select(Response)).one()
+        assert (stored.channel, stored.source, stored.language) == (
+            "paper-so",
+            ResponseSource.PAPER,
+            "so",
+        )
+        assert stored.paper_sheet == f"{code}-01"
+        answers = {(a.question.key, a.option_value, a.rank) for a in stored.answers}
+        assert ("top_three", "collaboration", 1) in answers
+        assert ("top_three", "critical_thinking", 2) in answers
+        assert ("agree_real_life", "strongly_disagree", None) in answers
+    # The same sheet again, and values no sheet can hold: refused, beside each field, refilled.
+    bad = data | {"q_role": "9", "q_competencies": "1 1", "q_top_three": "x", "q_hopes": XSS}
+    response = client.post(f"/staff/paper/batches/{code}/enter", data=hidden_fields(after) | bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    found = " ".join(errors(html))
+    assert "already entered" in found and "not on the sheet" in found
+    assert "typed twice" in found and "numbers printed" in found
+    assert XSS not in html and 'value="9"' in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+
+def test_unknown_batch_code_is_refused(client, sign_in, survey_id):
+    sign_in("facilitator")
+    response = client.get("/staff/paper/enter?batch=ZZ9Z")
+    assert response.status_code == 400 and "No batch has this code" in response.get_data(
+        as_text=True
+    )
+
+
+def test_board_members_cannot_make_batches(app, client, sign_in, survey_id):
+    sign_in("board")
+    assert client.get("/staff/paper/").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(PaperBatch.id))) == 0
