@@ -17,9 +17,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import record_event
-from ..desk.services import translations_for
 from ..auth.models import Role
 from ..auth.permissions import require_role
+from ..desk.services import translations_for
 from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
 from ..extensions import db

@@ -1,5 +1,6 @@
 """Whatever a respondent types is shown to staff as text, never as markup."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,8 @@ def test_staff_pages_escape_every_hostile_answer(client, sign_in, hostile_respon
         assert "onerror=" not in html.replace("onerror=&#34;", "")
     detail = client.get(f"/staff/review/responses/{hostile_response}").get_data(as_text=True)
     assert "&lt;script&gt;window.__xss = &#34;script&#34;&lt;/script&gt;" in detail
-    assert "{{ 7*7 }}" in detail and "49" not in detail
+    # Not evaluated: the text is shown as typed (an id or count may contain "49" elsewhere).
+    assert "{{ 7*7 }}" in detail and not re.search(r">\s*49\s*<", detail)
 
 
 def test_receipt_page_shows_no_answer_at_all(app, hostile_response):
