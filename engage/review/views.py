@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from ..audit import record_event
 from ..auth.models import Role
 from ..auth.permissions import require_role
+from ..desk import services as desk_services
 from ..desk.services import translations_for
 from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
@@ -115,8 +116,32 @@ def show_dashboard(engagement_id: int):
         figures=figures,
         surveys=db.session.scalars(db.select(Survey).filter_by(engagement_id=engagement.id)).all(),
         channels=outreach_services.channel_table(engagement),
+        translation=translation_table(engagement),
         language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
     )
+
+
+def translation_table(engagement):
+    """Translation progress per language outside the working language, as one suppressed
+    cross-tab (translated by a person, machine drafts, waiting), with whether the theme engine
+    needs the translations at all."""
+    from ..privacy import suppress_table
+
+    rows = desk_services.progress(engagement)
+    if not rows:
+        return None
+    table = suppress_table(
+        {
+            (row.language, column): value
+            for row in rows
+            for column, value in (
+                ("human", row.human),
+                ("machine", row.machine),
+                ("waiting", row.waiting),
+            )
+        }
+    )
+    return {"table": table, "bridged": {row.language: row.bridged for row in rows}}
 
 
 @bp.route("/engagements/<int:engagement_id>/targets", methods=["GET", "POST"])
