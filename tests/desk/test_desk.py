@@ -277,3 +277,19 @@ def test_the_desk_says_when_the_machine_is_down(client, app, sign_in, service, e
     assert response.status_code == 200 and "could not help" in page and "503" in page
     with app.app_context():
         assert db.session.scalar(select(Translation)) is None
+
+
+def test_the_public_sees_only_a_persons_translation_into_their_language():
+    from types import SimpleNamespace as Row
+
+    person_es = Row(id=1, language="es", machine=False, text="persona")
+    machine_so = Row(id=2, language="so", machine=True, text="máquina")
+    person_en = Row(id=3, language="en", machine=False, text="person")
+    rows = [machine_so, person_es, person_en]
+    assert services.shown_translation(rows, "es", only_reader=True) is person_es
+    assert services.shown_translation(rows, "so", only_reader=True) is None  # machine only
+    assert services.shown_translation(rows, "ar", only_reader=True) is None
+    # Staff get the reader's language first, otherwise a person's translation.
+    assert services.shown_translation(rows, "en") is person_en
+    assert services.shown_translation([machine_so, person_es], "ar") is person_es
+    assert services.shown_translation([], "en") is None
