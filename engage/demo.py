@@ -30,6 +30,7 @@ DEMO_ACCOUNTS = [
     ("facilitator@demo.engage.test", Role.FACILITATOR),
     ("board@demo.engage.test", Role.BOARD),
     ("admin@demo.engage.test", Role.ADMIN),
+    ("translator@demo.engage.test", Role.TRANSLATOR),
 ]
 # Roughly how a mid-size US district's answers split by language.
 LANGUAGE_WEIGHTS = {
