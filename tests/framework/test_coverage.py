@@ -58,3 +58,25 @@ def test_a_share_is_hidden_when_it_would_give_a_small_count_back():
     ] * 2
     languages = {row.group: row for row in coverage(people, {"T1"}).by_dimension["language"]}
     assert languages["es"].share is None and languages["es"].shown_total == 10
+
+
+def test_a_language_the_engine_cannot_read_is_not_reported_as_unreflected():
+    # The Somali answers were grouped by their words alone (9 of them not understood across
+    # languages): no share, no "well below" flag and no theme of their own is claimed for them.
+    languages = {
+        row.group: row
+        for row in coverage(_people(), {"T1"}, not_understood={"so": 9}).by_dimension["language"]
+    }
+    somali = languages["so"]
+    assert somali.not_understood == 9
+    assert somali.share is None and not somali.below and somali.missing_theme is None
+    assert somali.shown_total == 15  # how many took part is still shown
+    assert languages["en"].share == 16 / 22 and languages["en"].not_understood == 0
+
+
+def test_once_translated_a_language_gets_its_share_back():
+    languages = {
+        row.group: row
+        for row in coverage(_people(), {"T1"}, not_understood={}).by_dimension["language"]
+    }
+    assert languages["so"].share == 5 / 15 and languages["so"].not_understood == 0
