@@ -5,12 +5,12 @@ English answers about the same idea, and the run page says how each language was
 import pytest
 from sqlalchemy import select
 
-from engage.engagements.models import Engagement, EngagementStatus
 from engage.desk import services as desk_services
+from engage.engagements.models import Engagement, EngagementStatus
 from engage.extensions import db
-from engage.framework import services as framework_services
 from engage.forum import services as forum_services
 from engage.forum.models import Moderation, ThreadStatus
+from engage.framework import services as framework_services
 from engage.review import runner, theme_runs
 from engage.review.models import AnalysisRun, ThemeAssignment
 from engage.surveys import services as survey_services
@@ -45,9 +45,13 @@ HMONG = "Kuv xav kom cov menyuam kawm txog kev tswj nyiaj thiab txuag nyiaj."
 # Five more Somali answers about money, translated before the journey, so that the Somali group
 # is large enough (6) for the coverage page to show its share once it is understood.
 SOMALI_MORE = {
-    "Ardaydu waa inay bartaan sida miisaaniyad loo sameeyo.": "Students should learn how to make a budget.",
+    "Ardaydu waa inay bartaan sida miisaaniyad loo sameeyo.": (
+        "Students should learn how to make a budget."
+    ),
     "Maaraynta lacagta iyo kaydinta waa muhiim.": "Managing money and saving is important.",
-    "Waxaan rabaa inay bartaan sida bangiga loo isticmaalo.": "I want them to learn how to use a bank and save money.",
+    "Waxaan rabaa inay bartaan sida bangiga loo isticmaalo.": (
+        "I want them to learn how to use a bank and save money."
+    ),
     "Aqoonta maaliyadda iyo ka fogaanshaha deynta.": "Financial literacy and avoiding debt.",
     "Sida loo bixiyo biilasha waqtigeeda.": "How to pay bills on time and manage money.",
 }
