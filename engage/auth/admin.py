@@ -10,7 +10,7 @@ from ..extensions import db
 from ..ids import db_id, page_number
 from ..models_base import DomainError
 from . import services
-from .forms import ChangeRoleForm, InviteForm
+from .forms import ChangeRoleForm, InviteForm, ReadsLanguagesForm
 from .models import Role, User
 from .permissions import require_role
 
@@ -41,6 +41,7 @@ def list_staff():
         form=form,
         invitation=invitation,
         role_form=ChangeRoleForm,
+        reads_form=ReadsLanguagesForm,
     ), 400 if form.errors else 200
 
 
@@ -54,6 +55,19 @@ def change_role(user_id: int):
     services.change_role(user, form.role.data, actor=current_user)
     db.session.commit()
     flash(_("The role of %(email)s is changed.", email=user.email))
+    return redirect(url_for("admin.list_staff"))
+
+
+@bp.post("/staff/<int:user_id>/languages")
+@require_role(Role.ADMIN)
+def change_reads_languages(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = ReadsLanguagesForm(prefix=f"r{user.id}")
+    if not form.validate_on_submit():
+        raise DomainError(_("Please choose languages from the list."))
+    services.set_reads_languages(user, form.languages.data, actor=current_user)
+    db.session.commit()
+    flash(_("The languages %(email)s translates from are saved.", email=user.email))
     return redirect(url_for("admin.list_staff"))
 
 

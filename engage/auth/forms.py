@@ -3,9 +3,10 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
@@ -89,3 +90,17 @@ class InviteForm(FlaskForm):
 
 class ChangeRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+
+
+class ReadsLanguagesForm(FlaskForm):
+    """The languages a translator works from; none ticked means every language."""
+
+    languages = SelectMultipleField(
+        _l("Languages they translate from"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = language_choices()

@@ -93,6 +93,20 @@ def change_role(user: User, role: Role, actor) -> User:
     return user
 
 
+def set_reads_languages(user: User, codes, actor) -> User:
+    """Limit a translator to the languages they read (an empty list: every language)."""
+    from ..i18n import KNOWN_LANGUAGES
+
+    codes = sorted({code for code in codes or [] if code})
+    unknown = [code for code in codes if code not in KNOWN_LANGUAGES]
+    if unknown:
+        raise DomainError(_l("Please choose languages from the list."))
+    before = list(user.reads_languages or [])
+    user.reads_languages = codes
+    record_event(actor, "user.reads_languages_changed", user, {"from": before, "to": codes})
+    return user
+
+
 def set_active(user: User, active: bool, actor) -> User:
     """Deactivate (ending every open session at once) or reactivate a staff account."""
     if user.id == getattr(actor, "id", None) and not active:

@@ -136,11 +136,16 @@ def _answer_rows(engagement_id: int, language: str | None = None):
             yield f"a:{answer_id}", "answer", text, lang, prompt
 
 
+#: Posts waiting for a moderator are on the desk too: a moderator has to understand a post
+#: before approving it. Hidden posts are not.
+DESK_POST_STATUSES = (PostStatus.VISIBLE, PostStatus.PENDING)
+
+
 def _post_rows(engagement_id: int, language: str | None = None):
     query = (
         select(Post.id, Post.body, Post.language, Thread.prompt)
         .join(Thread, Thread.id == Post.thread_id)
-        .where(Thread.engagement_id == engagement_id, Post.status == PostStatus.VISIBLE)
+        .where(Thread.engagement_id == engagement_id, Post.status.in_(DESK_POST_STATUSES))
         .order_by(Post.id)
     )
     if language is not None:
@@ -246,7 +251,7 @@ def item_for(ref: str, user=None) -> DeskItem:
         row = db.session.execute(
             select(Post.body, Post.language, Thread.prompt, Thread.engagement_id)
             .join(Thread, Thread.id == Post.thread_id)
-            .where(Post.id == number, Post.status == PostStatus.VISIBLE)
+            .where(Post.id == number, Post.status.in_(DESK_POST_STATUSES))
         ).first()
     else:
         row = db.session.execute(

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..auth.permissions import require_role
+from ..desk.services import translations_for
 from ..engagements.models import Engagement
 from ..engagements.services import current_engagement, list_engagements
 from ..extensions import db
@@ -123,11 +124,15 @@ def _display_name(engagement) -> str:
 @bp.get("/moderation")
 @require_role(Role.FACILITATOR)
 def moderation_queue():
+    queue, hidden = moderation.moderation_queue(), moderation.hidden_posts()
     return render_template(
         "forum/staff_queue.html",
-        queue=moderation.moderation_queue(),
-        hidden=moderation.hidden_posts(),
+        queue=queue,
+        hidden=hidden,
         languages=KNOWN_LANGUAGES,
+        translations=translations_for(
+            f"p:{post.id}" for post in [item.post for item in queue] + list(hidden)
+        ),
     )
 
 
@@ -149,6 +154,7 @@ def _render_post(post: Post, hide_form: HideForm, status: int = 200):
         hide_form=hide_form,
         action_form=ActionForm(),
         languages=KNOWN_LANGUAGES,
+        translations=translations_for([f"p:{post.id}"]),
     ), status
 
 

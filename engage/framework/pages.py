@@ -17,6 +17,12 @@ from .models import BoardComment, PublicComment
 from .workflow import Action, can
 
 
+def _translations_of(comments) -> dict:
+    from ..desk.services import translations_for
+
+    return translations_for(f"c:{comment.id}" for comment in comments)
+
+
 def settings() -> dict:
     return {key: current_app.config[key] for key in ("BOARD_QUORUM", "BOARD_APPROVAL")}
 
@@ -70,6 +76,7 @@ def version_page(
         board_forms=board_forms,
         unsaved=unsaved,
         public_comments=comments,
+        comment_translations=_translations_of(comments),
         comment_languages=comment_languages,
         board_comments=db.session.scalars(
             db.select(BoardComment).filter_by(version_id=version.id).order_by(BoardComment.id)

@@ -161,6 +161,7 @@ ROLE_TABLE = {
     ),
     "admin.list_staff": ("/staff/admin/staff", "GET", (Role.ADMIN,)),
     "admin.change_role": ("/staff/admin/staff/1/role", "POST", (Role.ADMIN,)),
+    "admin.change_reads_languages": ("/staff/admin/staff/1/languages", "POST", (Role.ADMIN,)),
     "admin.deactivate_user": ("/staff/admin/staff/1/deactivate", "POST", (Role.ADMIN,)),
     "admin.reactivate_user": ("/staff/admin/staff/1/reactivate", "POST", (Role.ADMIN,)),
     "admin.list_audit_events": ("/staff/admin/audit", "GET", (Role.ADMIN,)),

@@ -293,3 +293,75 @@ def test_the_public_sees_only_a_persons_translation_into_their_language():
     assert services.shown_translation(rows, "en") is person_en
     assert services.shown_translation([machine_so, person_es], "ar") is person_es
     assert services.shown_translation([], "en") is None
+
+
+def test_moderators_and_the_draft_page_show_the_translation_beside_the_original(
+    client, app, sign_in, engagement_id
+):
+    """Moderation screens and the draft's community comments carry the desk's translations."""
+    from engage.forum import services as forum_services
+    from engage.forum.models import Moderation, ThreadStatus
+    from engage.framework import services as framework_services
+
+    translator = None
+    with app.app_context():
+        engagement = db.session.get(Engagement, engagement_id)
+        thread = forum_services.create_thread(
+            engagement, "money", {"en": "Money?"}, ThreadStatus.OPEN, Moderation.PRE, actor=None
+        )
+        post = forum_services.submit_post(thread, SOMALI, "so")
+        framework = framework_services.create_framework(engagement, {"en": "Profile"}, None)
+        version = framework_services.latest_version(framework)
+        competency = framework_services.save_competency(
+            version, None, {"en": "Money"}, {}, {}, None
+        )
+        framework_services.open_for_comment(version, None)
+        comment = framework_services.add_public_comment(version, competency, "vi", VIETNAMESE)
+        translator = make_user("translator")
+        services.save_translation(translator, f"p:{post.id}", "<b>Money</b> for my child", "en")
+        services.save_translation(translator, f"c:{comment.id}", "Managing money, please", "en")
+        db.session.commit()
+        post_id, version_id = post.id, version.id
+    sign_in("facilitator")
+    for url in (
+        "/staff/forum/moderation",
+        f"/staff/forum/posts/{post_id}",
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert SOMALI in page and "&lt;b&gt;Money&lt;/b&gt; for my child" in page, url
+        assert "<b>Money</b>" not in page
+    page = client.get(f"/staff/framework/versions/{version_id}").get_data(as_text=True)
+    assert VIETNAMESE in page and "Managing money, please" in page
+
+
+def test_an_admin_limits_a_translator_to_the_languages_they_read(
+    client, app, sign_in, engagement_id
+):
+    with app.app_context():
+        translator = make_user("translator")
+        db.session.commit()
+        user_id = translator.id
+    sign_in("admin")
+    page = client.get("/staff/admin/staff").get_data(as_text=True)
+    assert "Translates from every language" in page
+    form = hidden_fields(page)
+    response = client.post(
+        f"/staff/admin/staff/{user_id}/languages",
+        data={"csrf_token": form["csrf_token"], f"r{user_id}-languages": ["so"]},
+    )
+    assert response.status_code == 302
+    assert "Translates from: Soomaali" in client.get("/staff/admin/staff").get_data(as_text=True)
+    bad = client.post(
+        f"/staff/admin/staff/{user_id}/languages",
+        data={"csrf_token": form["csrf_token"], f"r{user_id}-languages": ["xx"]},
+    )
+    assert bad.status_code == 409  # a domain refusal, as for an unknown role
+    assert "Please choose languages from the list." in bad.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.get(type(translator), user_id)
+        assert user.reads_languages == ["so"]
+        assert services.may_read(user, "so") and not services.may_read(user, "vi")
+        event = db.session.scalar(
+            select(AuditEvent).filter_by(action="user.reads_languages_changed")
+        )
+        assert event is not None
