@@ -3,7 +3,7 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -65,6 +65,9 @@ class ChangePasswordForm(NewPasswordForm):
 
 class PreferencesForm(PageSectionForm):
     language = SelectField(_l("Interface language"), validate_choice=True)
+    translations_beside = BooleanField(
+        _l("Show translations beside the original (otherwise one click away)")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     #: A translator's languages (empty: every language); other roles leave it empty.
     reads_languages = mapped_column(db.JSON, nullable=False, default=list)
+    #: show desk translations open beside the original instead of one click away
+    translations_beside: Mapped[bool] = mapped_column(default=False, nullable=False)
     #: Bumped on deactivation or password change; sessions carrying an older value end.
     session_version: Mapped[int] = mapped_column(default=1, nullable=False)
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)

@@ -130,7 +130,11 @@ def staff_home():
 @require_role(*ANY_STAFF, Role.TRANSLATOR)
 def edit_account():
     password_form = ChangePasswordForm(prefix="password")
-    preferences_form = PreferencesForm(prefix="prefs", language=current_user.preferred_language)
+    preferences_form = PreferencesForm(
+        prefix="prefs",
+        language=current_user.preferred_language,
+        translations_beside=current_user.translations_beside,
+    )
     if password_form.submit_pressed() and password_form.validate_on_submit():
         if current_user.check_password(password_form.current.data):
             user = current_user._get_current_object()  # the real user, not the proxy
@@ -144,6 +148,7 @@ def edit_account():
         services.set_preferred_language(
             current_user, preferences_form.language.data, actor=current_user
         )
+        current_user.translations_beside = preferences_form.translations_beside.data
         db.session.commit()
         session.pop("lang", None)
         flash(_("Your preferences are saved."))

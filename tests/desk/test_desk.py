@@ -365,3 +365,29 @@ def test_an_admin_limits_a_translator_to_the_languages_they_read(
             select(AuditEvent).filter_by(action="user.reads_languages_changed")
         )
         assert event is not None
+
+
+def test_a_staff_member_can_have_translations_shown_beside_the_original(
+    client, app, sign_in, engagement_id
+):
+    from engage.forum import services as forum_services
+    from engage.forum.models import Moderation, ThreadStatus
+
+    with app.app_context():
+        engagement = db.session.get(Engagement, engagement_id)
+        thread = forum_services.create_thread(
+            engagement, "money", {"en": "Money?"}, ThreadStatus.OPEN, Moderation.POST, actor=None
+        )
+        post = forum_services.submit_post(thread, SOMALI, "so")
+        services.save_translation(make_user("translator"), f"p:{post.id}", "Money, please", "en")
+        db.session.commit()
+        url = f"/staff/forum/posts/{post.id}"
+    sign_in("facilitator")
+    assert '<details class="translation">' in client.get(url).get_data(as_text=True)
+    form = hidden_fields(client.get("/staff/account").get_data(as_text=True))
+    saved = client.post(
+        "/staff/account",
+        data=form | {"prefs-language": "en", "prefs-translations_beside": "y", "prefs-submit": ""},
+    )
+    assert saved.status_code == 302
+    assert '<details class="translation" open>' in client.get(url).get_data(as_text=True)
