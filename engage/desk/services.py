@@ -23,6 +23,7 @@ from ..forum.models import Post, PostStatus, Thread
 from ..framework.models import CommentStatus, Framework, FrameworkVersion, PublicComment
 from ..models_base import utcnow
 from ..surveys.models import Answer, Question, QuestionKind, Response, Survey
+from ..text import clean_text
 from ..themes.encoders import base_language, covers, get_encoder
 from .machine import TranslationServiceError, service_from_config
 from .models import Translation
@@ -273,7 +274,9 @@ def item_for(ref: str, user=None) -> DeskItem:
 
 
 def _clean(text: str | None) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
+    # The same cleaning as every text a respondent writes: no NUL or control characters (which
+    # PostgreSQL refuses), no bidi overrides that could disguise a translation.
+    text = clean_text(text)
     if not text:
         raise DeskError("empty")
     if len(text) > current_app.config["TRANSLATION_MAX_LENGTH"]:

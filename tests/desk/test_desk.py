@@ -89,7 +89,7 @@ def test_a_translation_is_stored_beside_the_original_and_audited(app, engagement
 
 @pytest.mark.parametrize(
     ("text", "error"),
-    [("", "empty"), ("   \n ", "empty"), ("x" * 9000, "too_long")],
+    [("", "empty"), ("   \n ", "empty"), ("\x00\u202e", "empty"), ("x" * 9000, "too_long")],
 )
 def test_empty_or_oversized_translations_are_refused(app, engagement_id, text, error):
     ref = answer_ref(app, SOMALI)
