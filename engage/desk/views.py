@@ -4,7 +4,7 @@ Translators reach these pages and their account, nothing else; facilitators and 
 translate too.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -79,14 +79,8 @@ def show_desk(engagement_id: int):
         state=state,
         listing=listing,
         language_name=language_name,
-        machine_available=service_from_config(_config()) is not None,
+        machine_available=service_from_config(current_app.config) is not None,
     )
-
-
-def _config():
-    from flask import current_app
-
-    return current_app.config
 
 
 def _item_or_404(kind: str, number: int):
@@ -133,7 +127,7 @@ def translate_item(kind: str, number: int):
             item=item,
             form=form,
             language_name=language_name,
-            machine_available=service_from_config(_config()) is not None,
+            machine_available=service_from_config(current_app.config) is not None,
         ),
         status,
     )
