@@ -11,6 +11,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forum.models import Post
 from ..privacy import (
+    SMALL_CELL,
+    Suppressed,
     is_shown,
     listing_allowed,
     suppress_breakdown,
@@ -58,6 +60,9 @@ class GroupCoverage:
     #: are any, the group's share says how its words were grouped, not what it thinks, so no
     #: share, flag or "missing theme" is shown for it
     not_understood: int = 0
+    #: `not_understood` as it may be shown beside the shown total: hidden when the total minus
+    #: it (the understood ones) would be a small count
+    not_understood_shown: object = 0
 
 
 @dataclass
@@ -127,10 +132,23 @@ def coverage(
                     missing_theme=labels.get(missing) if missing else None,
                     shown_total=table.rows[group],
                     not_understood=unread_here,
+                    not_understood_shown=_unread_shown(
+                        unread_here, len(members), table.rows[group]
+                    ),
                 )
             )
         result.by_dimension[dimension] = rows
     return result
+
+
+def _unread_shown(unread: int, total: int, shown_total):
+    """The unread count of a group, hidden when it and the group's shown total would give
+    back a small count of understood contributions by subtraction."""
+    if not unread:
+        return 0
+    if is_shown(shown_total) and 0 < total - unread < SMALL_CELL:
+        return Suppressed.HIDDEN
+    return unread
 
 
 def memberships(run: AnalysisRun) -> list[Membership]:

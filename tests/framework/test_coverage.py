@@ -80,3 +80,16 @@ def test_once_translated_a_language_gets_its_share_back():
         for row in coverage(_people(), {"T1"}, not_understood={}).by_dimension["language"]
     }
     assert languages["so"].share == 5 / 15 and languages["so"].not_understood == 0
+
+
+def test_the_unread_count_never_gives_a_small_understood_count_back():
+    from engage.privacy import Suppressed
+
+    def somali(unread):
+        rows = coverage(_people(), {"T1"}, not_understood={"so": unread}).by_dimension
+        return next(row for row in rows["language"] if row.group == "so")
+
+    # 15 Somali contributions shown: 12 unread would say that 3 were understood.
+    assert somali(12).not_understood_shown is Suppressed.HIDDEN
+    assert somali(15).not_understood_shown == 15  # none understood: nothing small to give back
+    assert somali(9).not_understood_shown == 9
