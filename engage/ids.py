@@ -3,7 +3,8 @@
 Ids are 32-bit integer columns on PostgreSQL: a larger number in a URL would reach the database
 and fail there (a 500 page). `DatabaseIdConverter` replaces Werkzeug's `int` converter for the
 whole URL map, so `/<int:id>` matches only 1..2,147,483,647 and anything else is a plain 404;
-`db_id` and `page_number` are the `type=` of every id or page read from a query or a form.
+`db_id` and `page_number` are the `type=` (or `coerce=`) of every id or page read from a query
+or a form.
 """
 
 from werkzeug.routing import IntegerConverter
@@ -20,8 +21,14 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def db_id(value: str) -> int:
-    """An id for `type=`: raises ValueError (so `get` gives its default) unless 1..MAX_ID."""
+def db_id(value: str | int) -> int:
+    """An id for `type=` or a form's `coerce=`: raises ValueError unless 1..MAX_ID.
+
+    `get` then gives its default, and a form field reports an invalid choice. Forms also pass
+    their own (int) choices through `coerce`, so an int is checked the same way.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     text = (value or "").strip()
     if not text.isascii() or not text.isdigit() or len(text) > 10:
         raise ValueError(value)

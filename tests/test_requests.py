@@ -142,9 +142,11 @@ def test_ids_and_pages_in_queries_never_fail(app, client, sign_in, survey, huge)
     staff = [
         f"/staff/review/responses?survey={huge}&page={huge}",
         f"/staff/admin/audit?actor={huge}&page={huge}",
+        f"/staff/paper/?survey={huge}",
+        f"/staff/desk/?page={huge}",
     ]
     for url in staff:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code in (200, 302), url  # the desk may send on to a language
 
 
 def test_ids_in_forms_never_fail(app, client, survey):

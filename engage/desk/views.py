@@ -14,6 +14,7 @@ from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES
+from ..ids import page_number
 from . import services
 from .forms import TranslationForm
 from .machine import TranslationServiceError, service_from_config
@@ -63,7 +64,7 @@ def show_desk(engagement_id: int):
     state = request.args.get("state", "waiting")
     if state not in services.STATES:
         state = "waiting"
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=page_number)
     listing = None
     if chosen is not None:
         try:

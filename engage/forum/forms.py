@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from ..i18n import Language
+from ..ids import db_id
 from . import services, text
 from .models import Moderation, ReportReason, ThreadStatus
 
@@ -112,7 +113,7 @@ MODERATIONS = [
 class ThreadForm(FlaskForm):
     """Base class; `build_thread_form` adds one prompt field per offered language."""
 
-    engagement_id = SelectField(_l("Engagement"), coerce=int)
+    engagement_id = SelectField(_l("Engagement"), coerce=db_id)
     slug = StringField(
         _l("Web address"),
         description=_l("Lower-case letters, digits and hyphens, e.g. successful-graduate."),

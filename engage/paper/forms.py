@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
+from ..ids import db_id
 from ..text import clean_text
 from . import services
 
@@ -21,7 +22,7 @@ def _clean_line(value):
 class BatchForm(FlaskForm):
     """A new batch: which survey, which language, where it is handed out, how many sheets."""
 
-    survey_id = SelectField(_l("Survey"), coerce=int)
+    survey_id = SelectField(_l("Survey"), coerce=db_id)
     language = SelectField(_l("Language of the sheets"))
     place = StringField(
         _l("Where the sheets are handed out"),

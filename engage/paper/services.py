@@ -144,6 +144,7 @@ def entered_counts(batches: list[PaperBatch]) -> dict[int, int]:
 def next_sheet_number(batch: PaperBatch, after: int = 0) -> int | None:
     """The first sheet after `after` not typed in yet (wrapping round), or None when all are."""
     entered = entered_sheet_numbers(batch)
+    after = min(max(after, 0), batch.sheets)  # a typed-in ?after= must not make a long loop
     for number in [*range(after + 1, batch.sheets + 1), *range(1, after + 1)]:
         if number not in entered:
             return number

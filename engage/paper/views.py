@@ -19,6 +19,7 @@ from ..i18n import (
     select_language,
     speaking,
 )
+from ..ids import db_id
 from ..surveys import services as survey_services
 from ..surveys.models import Survey, SurveyStatus
 from . import services
@@ -130,7 +131,7 @@ def show_desk():
     form = BatchForm(formdata=None)
     form.survey_id.choices = _survey_choices()
     form.language.choices = _language_choices()
-    survey_id = request.args.get("survey", type=int)
+    survey_id = request.args.get("survey", type=db_id)
     if survey_id is not None:
         form.survey_id.data = survey_id
     if language_for(request.args.get("language")):

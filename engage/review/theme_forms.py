@@ -5,11 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..ids import db_id
 from ..surveys.forms import CheckboxesField
 
 
 class StartRunForm(FlaskForm):
-    questions = CheckboxesField(_l("Open questions to include"), coerce=int, validate_choice=True)
+    questions = CheckboxesField(_l("Open questions to include"), coerce=db_id, validate_choice=True)
     languages = CheckboxesField(_l("Languages (none chosen: all)"), validate_choice=True)
     include_forum = BooleanField(_l("Include visible forum posts"), default=True)
     n_themes = IntegerField(
@@ -26,7 +27,9 @@ class RenameForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    others = CheckboxesField(_l("Themes to merge into this one"), coerce=int, validate_choice=True)
+    others = CheckboxesField(
+        _l("Themes to merge into this one"), coerce=db_id, validate_choice=True
+    )
 
 
 class SplitForm(FlaskForm):
@@ -35,4 +38,4 @@ class SplitForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    target = SelectField(_l("Move to theme"), coerce=int, validate_choice=True)
+    target = SelectField(_l("Move to theme"), coerce=db_id, validate_choice=True)

@@ -256,3 +256,21 @@ def test_the_run_page_shows_phrase_labels_in_the_staff_language_with_cohesion(
         assert label in html
     page = client.get(f"/staff/themes/themes/{spanish_theme}").get_data(as_text=True)
     assert "Español:</span>" in page and spanish[0] in page  # each language by its name
+
+
+@pytest.mark.parametrize("huge", ["2147483648", "99999999999999999999", "-1"])
+def test_a_merge_naming_an_id_that_cannot_exist_is_refused_not_a_crash(
+    app, client, sign_in, engagement, huge
+):
+    run_id = run_now(app, engagement, n_themes=3)
+    sign_in("facilitator")
+    with app.app_context():
+        keep, other = [t.id for t in db.session.get(AnalysisRun, run_id).themes][:2]
+    page = client.get(f"/staff/themes/themes/{keep}").get_data(as_text=True)
+    data = hidden_fields(page)
+    response = client.post(
+        f"/staff/themes/themes/{keep}/merge", data=data | {"merge-others": [str(other), huge]}
+    )
+    assert response.status_code in (302, 303, 409), response.status_code
+    with app.app_context():  # nothing was merged from a form that did not validate
+        assert db.session.get(AnalysisRun, run_id).themes[1].status != ThemeStatus.MERGED
