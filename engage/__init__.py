@@ -40,7 +40,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     _configure_instance(app)
 
-    from . import i18n
+    from . import i18n, static_files
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -55,6 +55,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    static_files.init_app(app)
 
     from .auth.admin import bp as admin_bp
     from .auth.views import bp as auth_bp

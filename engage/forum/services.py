@@ -237,6 +237,8 @@ class ThreadPage:
     replies: dict[int, list[Post]] = field(default_factory=dict)
     endorsements: dict[int, int] = field(default_factory=dict)
     endorsed: set[int] = field(default_factory=set)
+    #: Posts this browser wrote (from its session): not for it to endorse.
+    own: set[int] = field(default_factory=set)
     total: int = 0
     page: int = 1
     page_size: int = PAGE_SIZE

@@ -127,6 +127,7 @@ def show_thread(slug: str):
                 form.body.errors = [*form.body.errors, str(refusal)]
             else:
                 db.session.commit()
+                _remember_own_post(post.id)
                 if post.status == PostStatus.VISIBLE:
                     flash(_("Thank you: your post is up."))
                     anchor = f"post-{post.id}"
@@ -136,6 +137,19 @@ def show_thread(slug: str):
                 return redirect(url_for("forum.show_thread", slug=slug, _anchor=anchor), code=303)
         return _render_thread(thread, form, parent=parent, status=400)
     return _render_thread(thread, form, parent=parent)
+
+
+#: Session key: ids of the posts this browser wrote (the newest few), so it cannot endorse them.
+OWN_POSTS_KEY = "own_posts"
+OWN_POSTS_KEPT = 50
+
+
+def _remember_own_post(post_id: int) -> None:
+    session[OWN_POSTS_KEY] = [*session.get(OWN_POSTS_KEY, []), post_id][-OWN_POSTS_KEPT:]
+
+
+def _own_posts() -> set[int]:
+    return set(session.get(OWN_POSTS_KEY, []))
 
 
 def _parent_from_form(form: PostForm, thread):
@@ -155,6 +169,7 @@ def _render_thread(thread, form, form_error=None, status=200, parent=None):
     sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "newest"
     page = request.args.get("page", 1, type=page_number)
     shown = services.read_thread(thread, language.code, sort, _existing_browser_key(), page)
+    shown.own = _own_posts()
     prompt, prompt_language = _prompt(thread)
     return render_template(
         "forum/thread.html",
@@ -182,7 +197,9 @@ def endorse_post(post_id: int):
     post = services.find_visible_post(post_id) or abort(404)
     slug = post.thread.slug
     try:
-        if services.endorse_post(post, _browser_key()):
+        if post.id in _own_posts():
+            flash(_("This is your own post: only other people can say it matters to them."))
+        elif services.endorse_post(post, _browser_key()):
             flash(_("Thank you: you said this matters to you."))
         db.session.commit()
     except IntegrityError:  # the same browser, twice at once: the other request stored it

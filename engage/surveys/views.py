@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,9 @@ from .forms import (
 bp = Blueprint("surveys", __name__)
 
 TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+#: Session key: the receipt of each survey this browser has sent (slug -> code). It lives only
+#: in the browser's session cookie, which ends when the browser is closed.
+ANSWERED_KEY = "answered"
 
 
 @bp.get("/")
@@ -42,6 +45,11 @@ def list_surveys():
 def answer_survey(slug: str):
     survey = services.find_open_survey(slug) or abort(404)
     language = select_language()
+    answered_code = session.get(ANSWERED_KEY, {}).get(survey.slug)
+    if request.method == "GET" and answered_code:
+        # Back after sending re-fetches the page: say it was sent rather than offer a blank
+        # form whose Send would store a second response.
+        return render_template("surveys/answered.html", survey=survey, code=answered_code)
     formdata = request.form if request.method == "POST" else None
     form = build_survey_form(survey, language, formdata, sharing=True)
     if request.method == "GET" or not TOKEN_PATTERN.match(form.submission_token.data or ""):
@@ -67,9 +75,19 @@ def answer_survey(slug: str):
                 response = services.response_for_token(token)
                 if response is None:
                     raise
+        session[ANSWERED_KEY] = session.get(ANSWERED_KEY, {}) | {survey.slug: response.receipt_code}
         return redirect(url_for("surveys.show_receipt", code=response.receipt_code), code=303)
     status = 400 if request.method == "POST" else 200
     return _render_survey(survey, form, via=channel_tag(request.form.get("via"))), status
+
+
+@bp.post("/<lang_code>/surveys/<slug>/again")
+def answer_again(slug: str):
+    """On a shared device: forget this browser's last answer so the next person gets a form."""
+    answered = dict(session.get(ANSWERED_KEY, {}))
+    answered.pop(slug, None)
+    session[ANSWERED_KEY] = answered
+    return redirect(url_for("surveys.answer_survey", slug=slug), code=303)
 
 
 def _render_survey(survey, form, form_error: str | None = None, via: str | None = None):

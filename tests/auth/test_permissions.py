@@ -11,6 +11,7 @@ PUBLIC_ENDPOINTS = {
     "surveys.list_surveys",
     "surveys.answer_survey",
     "surveys.show_receipt",
+    "surveys.answer_again",
     "auth.sign_in",
     "auth.sign_out",
     "auth.accept_invitation",

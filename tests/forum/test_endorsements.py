@@ -37,6 +37,21 @@ def test_one_endorsement_per_browser_with_the_count_shown(app, client, thread):
         assert db.session.query(Endorsement).count() == 2
 
 
+def test_a_browser_cannot_endorse_the_post_it_wrote(app, client, thread):
+    post(client, thread, "Graduates should know how to cook.")
+    post_id = first_post(app)
+    page = client.get(thread_url(thread)).get_data(as_text=True)
+    assert "Your post" in page and f"/posts/{post_id}/endorse" not in page
+    response = endorse(client, thread, post_id)  # sent anyway, by hand
+    assert response.status_code == 303
+    assert "only other people" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Endorsement).count() == 0
+    assert endorse(app.test_client(), thread, post_id).status_code == 303  # someone else may
+    with app.app_context():
+        assert db.session.query(Endorsement).count() == 1
+
+
 def test_only_a_keyed_hash_of_the_browser_is_stored_and_no_address(app, client, thread):
     post(app.test_client(), thread, "Hash me.")
     endorse(client, thread, first_post(app))

@@ -178,6 +178,22 @@ def test_double_submit_stores_one_response(app, client, survey):
     assert count_responses(app) == 1
 
 
+def test_back_after_sending_shows_the_receipt_instead_of_a_form_to_send_again(app, client, survey):
+    sent = submit(client, "es", q_competencies="wellbeing")
+    code = sent.location.rsplit("/", 1)[-1]
+    again = client.get(URL.format(lang="es"))  # Back, and the browser fetches the page again
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and code in page
+    assert 'name="q_competencies"' not in page and 'name="submission_token"' not in page
+    assert count_responses(app) == 1
+    # A person sharing the device starts afresh, and their answers are a second response.
+    fresh = client.post(URL.format(lang="es") + "/again", data=hidden_fields(page))
+    assert fresh.status_code == 303 and fresh.location.endswith(URL.format(lang="es"))
+    second = submit(client, "es", q_competencies="languages")
+    assert second.status_code == 303 and second.location != sent.location
+    assert count_responses(app) == 2
+
+
 def test_the_same_form_sent_twice_at_once_is_stored_once(app, survey):
     data = open_form(app.test_client()) | {"q_competencies": "wellbeing"}
     outcomes = _post_concurrently(app, [data] * 4)
