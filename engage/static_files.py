@@ -1,7 +1,7 @@
 """Static files with versioned URLs, so browsers may keep them for a year, and compression.
 
 `url_for('static', filename=...)` gets `?v=<hash of the file>`: a changed file has a new URL, so
-a long cache lifetime never serves a stale stylesheet. Pages and CSS are compressed by
+a long cache lifetime never serves a stale stylesheet. Pages and exports are compressed by
 Flask-Compress (a maintained extension: gzip and brotli, negotiated from Accept-Encoding, with
 the right Vary header), which cuts a phone's download of the survey page by about four fifths.
 """
@@ -21,10 +21,9 @@ STATIC_MAX_AGE = 365 * 24 * 3600
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault(
-        "COMPRESS_MIMETYPES",
-        ["text/html", "text/css", "text/csv", "image/svg+xml", "application/json"],
-    )
+    # Pages and exports only: static files are cached for a year, and compressing a file
+    # response makes Flask-Compress read it without closing it (a leaked file per request).
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/csv", "application/json"])
     if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:  # Flask's own default is None
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
     compress.init_app(app)

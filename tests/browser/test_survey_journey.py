@@ -33,6 +33,8 @@ def test_spanish_family_trips_an_error_keeps_answers_and_gets_a_receipt(
 
     # The required question was skipped: the form comes back, filled in, with the error beside it.
     assert phone.get_by_role("alert").is_visible()
+    summary = phone.locator("#error-summary").bounding_box()
+    assert summary["y"] + 60 < 740, "the error summary starts in the phone's first screen"
     error = phone.locator("#q_competencies-error")
     assert error.is_visible() and "responda" in error.inner_text()
     assert phone.locator("#q_hopes").input_value() == hopes
@@ -48,6 +50,30 @@ def test_spanish_family_trips_an_error_keeps_answers_and_gets_a_receipt(
         stored = db.session.scalar(select(Response).filter_by(receipt_code=code))
         assert stored.language == "es" and stored.role == "parent"
         assert hopes in [answer.text for answer in stored.answers]
+
+    # The page fetched again (Back on a phone that dropped it from memory): the receipt, no form.
+    phone.goto(f"{live_server}/es/surveys/graduate-profile")
+    assert phone.locator("#receipt-code").inner_text() == code
+    assert phone.locator("button.primary").count() == 0
+    with app.app_context():
+        assert db.session.query(Response).count() == 1
+    phone.get_by_role("button", name=re.compile("nuevo|new", re.I)).click()
+    assert phone.locator("#q_competencies-0").count() == 1  # someone else may answer now
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar", "vi", "so", "hmn"])
+def test_the_header_is_small_on_a_phone_and_the_language_menu_works(
+    live_server, phone, survey, lang
+):
+    phone.goto(f"{live_server}/{lang}/surveys/graduate-profile")
+    header = phone.locator("header").bounding_box()
+    assert header["height"] < 120, header
+    assert phone.locator(".language-menu a").first.is_hidden()  # closed until asked for
+    phone.locator(".language-menu summary").click()
+    target = "es" if lang != "es" else "en"
+    phone.locator(f".language-menu a[hreflang={target}]").click()
+    assert phone.locator("html").get_attribute("lang") == target
+    assert _fits_the_screen(phone)
 
 
 def test_arabic_survey_reads_right_to_left_on_a_phone(live_server, phone, survey):
