@@ -46,6 +46,15 @@ def test_survey_is_served_in_every_language(client, survey, code):
     assert 'name="q_competencies"' in page and 'name="q_top_three-1"' in page
 
 
+@pytest.mark.parametrize(
+    ("code", "school"),
+    [("es", "Escuela Primaria Lincoln"), ("ar", "مدرسة لينكولن الابتدائية"), ("so", "Dugsiga Hoose")],
+)
+def test_school_names_are_in_the_family_language(client, survey, code, school):
+    page = client.get(URL.format(lang=code)).get_data(as_text=True)
+    assert school in page and "Lincoln Elementary School" not in page
+
+
 def test_landing_redirects_by_accept_language(client, survey):
     assert client.get("/", headers={"Accept-Language": "vi-VN,vi;q=0.9"}).location == "/vi/"
     assert client.get("/", headers={"Accept-Language": "pt-PT"}).location == "/pt-BR/"
