@@ -1,6 +1,7 @@
 """The leaders' workspace: participation dashboard, enrollment targets, reading responses,
 answers collected off the web, and exports. Respondent text is always rendered escaped."""
 
+from babel.dates import format_skeleton
 from flask import (
     Blueprint,
     flash,
@@ -11,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask import Response as HttpResponse
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -35,6 +37,16 @@ from . import dashboard, exports, services
 from .forms import EnteredResponseForm, FullExportForm, TargetsForm
 
 bp = Blueprint("review", __name__)
+
+
+@bp.app_template_filter("week_label")
+def week_label(day) -> str:
+    """A short day-and-month in the reader's locale ("Sep 11", "11 sept", "9月11日"), never a
+    hard-coded day/month order."""
+    try:
+        return format_skeleton("MMMd", day, locale=get_locale())
+    except (ValueError, TypeError, LookupError):
+        return format_date(day, "medium")
 
 
 @bp.get("/responses")
@@ -118,6 +130,7 @@ def show_dashboard(engagement_id: int):
         channels=outreach_services.channel_table(engagement),
         translation=translation_table(engagement),
         language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
+        under_heard_gap=dashboard.UNDER_HEARD_GAP,
     )
 
 
