@@ -110,9 +110,15 @@ def run_status(run_id: int):
     run = db.get_or_404(AnalysisRun, run_id)
     finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
     name = str(RUN_STATUS_NAMES.get(str(run.status), run.status))
+    if run.status == RunStatus.DONE:
+        text = _("The run is done.")
+    elif run.status == RunStatus.FAILED:
+        text = _("The run failed.") + " " + (run.message or "")
+    else:
+        text = f"{name}: {run.message or ''}"
     return {
         "status": str(run.status),
-        "text": f"{name}: {run.message or ''}",
+        "text": text,
         "progress": int(run.progress or 0),
         "finished": finished,
         "href": url_for("theme_review.show_run", run_id=run.id),
