@@ -47,10 +47,10 @@ def test_a_leader_sees_what_to_do_and_reads_the_figures_right(app, live_server, 
     assert notice.is_visible()
     assert "A group is under-heard when it has at least 5 answers fewer" in notice.inner_text()
     assert re.search(r"about \d+ more people", notice.inner_text())
-    week_labels = page.locator("svg text[data-week]").all_inner_texts()
+    week_labels = page.locator("svg text[data-week]").all_text_contents()
     assert week_labels and all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}", w) for w in week_labels)
     assert not any(re.search(r"\b\d{1,2}/\d{1,2}\b", w) for w in week_labels)  # no "9/11"
-    role_labels = " ".join(page.locator("#chart-role-title ~ text tspan").all_inner_texts())
+    role_labels = " ".join(page.locator("#chart-role-title ~ text tspan").all_text_contents())
     assert "Parent or guardian of a" in role_labels and "…" not in role_labels
     assert page.locator("svg text[data-value]").count() > 0
     posts = page.locator("table", has=page.locator("caption", has_text="Forum posts by language"))
