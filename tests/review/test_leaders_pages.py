@@ -122,7 +122,8 @@ def test_charts_have_locale_week_labels_values_and_axes(client, sign_in, engagem
     assert ">0%</text>" in html and ">100%</text>" in html  # the share axis
     assert 'data-value="en">45 · 83%<' in html  # each bar carries its count and share
     role_chart = html.split('id="chart-role-title"')[1].split("</svg>")[0]
-    assert "Parent or guardian of a" in role_chart and "…" not in role_chart
+    words = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", role_chart))
+    assert "Parent or guardian of a student" in words and "…" not in role_chart  # wrapped
     posts = html.count("Forum posts by language")
     assert posts <= 1  # no forum posts here; when there are, the column reads "Posts"
 
