@@ -73,7 +73,7 @@ def _under_heard(engagement) -> list[Item]:
             "%(group)s (about %(num)s more person)",
             "%(group)s (about %(num)s more people)",
             row.gap,
-            group=row.label,
+            group=f"\u2068{row.label}\u2069",  # isolated: a Latin name in an Arabic line
         )
         for row in rows
     )

@@ -211,7 +211,7 @@ def test_staff_home_says_what_needs_attention_per_role(app, client, sign_in, eng
     set_targets(client, engagement, "language,en,500\nlanguage,es,500\n")
     html = client.get("/staff/").get_data(as_text=True)
     attention = html.split('id="attention-heading"')[1].split("</section>")[0]
-    assert "Under-heard: Español (about" in attention
+    assert "Under-heard: \u2068Español\u2069 (about" in attention
     assert "6 answers have arrived since theme run #" in attention
     assert "Version 1 is with the board" in attention
     assert "/staff/review/engagements/" in attention and "/staff/themes/" in attention
