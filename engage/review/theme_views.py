@@ -188,6 +188,7 @@ def _theme_page(theme: Theme, forms: dict, status: int = 200):
         page=page,
         pages=pages,
         first_number=(page - 1) * MEMBERS_PER_PAGE + 1,
+        unmoved=request.args.get("unmoved", type=db_id),
         texts=texts_for([a.contribution for a in shown]),
         community=theme_community.communities(theme.run).get(theme.id),
         base_language_names=_base_language_names(),
@@ -234,7 +235,7 @@ def _theme_forms(theme: Theme) -> dict:
     return {"rename_form": rename, "merge_form": merge, "split_form": split, "move_form": move}
 
 
-def _back(theme: Theme, anchor: str | None = None):
+def _back(theme: Theme, anchor: str | None = None, **args):
     """To the theme, on the page of answers the person was on."""
     db.session.commit()
     page = _page_asked()
@@ -244,6 +245,7 @@ def _back(theme: Theme, anchor: str | None = None):
             theme_id=theme.id,
             page=page if page > 1 else None,
             _anchor=anchor,
+            **args,
         )
     )
 
@@ -325,7 +327,8 @@ def move_contribution(assignment_id: int):
     if not target_id:
         flash(_("Choose a theme to move the answer to. Nothing was moved."))
         return (
-            _back(source_theme, f"member-{assignment.id}")
+            # Back to the answer, with the reason beside its "Move to" (and at the top).
+            _back(source_theme, f"member-{assignment.id}", unmoved=assignment.id)
             if source_theme
             else redirect(url_for("theme_review.show_run", run_id=assignment.run_id))
         )

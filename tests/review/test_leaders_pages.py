@@ -185,6 +185,8 @@ def test_theme_answers_come_in_pages_and_move_to_starts_empty(app, client, sign_
     assert response.location.endswith(f"#member-{assignment_id}")
     back = client.get(response.location).get_data(as_text=True)
     assert "Choose a theme to move the answer to. Nothing was moved." in back
+    beside = back.split(f'id="member-{assignment_id}"')[1].split("</li>")[0]
+    assert f'id="move-{assignment_id}-error"' in beside  # beside the answer, not only at the top
     with app.app_context():
         assert db.session.get(ThemeAssignment, int(assignment_id)).theme_id == theme_id
 
