@@ -223,3 +223,18 @@ def test_staff_home_says_what_needs_attention_per_role(app, client, sign_in, eng
     assert "Version 1 is waiting for your vote." in html
     with app.app_context():
         assert db.session.scalars(select(User).filter_by(role=Role.BOARD)).first()
+
+
+@pytest.mark.parametrize("language", ["hmn", "ar", "zh-Hans"])
+def test_week_labels_in_every_staff_language_never_day_slash_month(
+    app, client, sign_in, engagement, language
+):
+    email = sign_in("facilitator")
+    with app.app_context():
+        user = db.session.scalars(select(User).filter_by(email=email)).one()
+        user.preferred_language = language
+        db.session.commit()
+    page = client.get(f"/staff/review/engagements/{engagement}")
+    labels = re.findall(r'data-week="[\d-]+">([^<]+)<', page.get_data(as_text=True))
+    assert page.status_code == 200 and labels
+    assert not any(re.fullmatch(r"\d+/\d+", label) for label in labels)
