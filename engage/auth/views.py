@@ -123,7 +123,14 @@ def staff_home():
         .group_by(Survey.id)  # the other columns depend on the key (json cannot be grouped)
         .order_by(Survey.slug, Survey.version)
     ).all()
-    return render_template("auth/staff_home.html", rows=rows, user=current_user)
+    from ..review.attention import needs_attention
+
+    return render_template(
+        "auth/staff_home.html",
+        rows=rows,
+        user=current_user,
+        attention=needs_attention(current_user),
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])

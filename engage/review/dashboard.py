@@ -18,8 +18,10 @@ from ..privacy import is_shown, suppress_breakdown, suppressed_total
 from ..surveys.models import Question, Response, Survey
 from .counts import counts_for
 
-#: A group is under-heard when its share of answers is below this fraction of its enrollment share.
-UNDER_HEARD_RATIO = 0.8
+#: A group is under-heard when it has at least this many answers fewer than its share of
+#: enrollment would give it (its share of enrollment times the answers that name a group). The
+#: rule is stated on the dashboard and checkable from the figures shown beside it.
+UNDER_HEARD_GAP = 5
 NOT_ANSWERED = ""
 
 
@@ -34,6 +36,11 @@ class GroupRow:
     #: hidden, with a target: whether it is under-heard would hint at its size, so it is
     #: always listed as "may be under-heard"
     may_be_under_heard: bool = False
+    #: answers the group would have if heard in proportion to its enrollment (rounded); None
+    #: when the group is hidden or has no target
+    expected: int | None = None
+    #: how many answers fewer than `expected` it has (0 when it has as many or more)
+    gap: int | None = None
 
 
 @dataclass
@@ -44,6 +51,9 @@ class Breakdown:
     not_answered: object = 0
     has_targets: bool = False
     under_heard: list[str] = field(default_factory=list)
+    #: the answers shares are taken of (the rule multiplies shares of enrollment by it); None
+    #: when it is not shown
+    denominator: int | None = None
 
 
 def survey_ids(engagement: Engagement) -> list[int]:
@@ -104,8 +114,14 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
         visible = is_shown(shown[group]) and is_shown(total)
         actual = counts[group] / denominator if denominator else 0.0
         target = targets.get(group)
-        # A hidden group is never compared: "under-heard" or not would bound its count.
-        flagged = bool(target) and visible and actual < target * UNDER_HEARD_RATIO
+        # A hidden group is never compared: "under-heard" or not, or a gap, would bound its
+        # count. A shown group's gap comes from shown figures only (its count, the total and
+        # the "not answered" count when that is the denominator), so it gives nothing away.
+        expected = gap = None
+        if target and visible:
+            expected = round(target * denominator)
+            gap = max(0, round(target * denominator - counts[group]))
+        flagged = gap is not None and gap >= UNDER_HEARD_GAP
         if flagged:
             under_heard.append(group)
         rows.append(
@@ -117,6 +133,8 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
                 target_share=target,
                 under_heard=flagged,
                 may_be_under_heard=bool(target) and not visible,
+                expected=expected,
+                gap=gap,
             )
         )
     return Breakdown(
@@ -126,6 +144,7 @@ def build_breakdown(dimension: str, counts: dict, labels: dict, targets: dict) -
         not_answered=not_answered,
         has_targets=bool(targets),
         under_heard=under_heard,
+        denominator=denominator if is_shown(total) else None,
     )
 
 

@@ -23,7 +23,7 @@ from ..engagements import services as engagement_services
 from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
-from ..ids import db_id
+from ..ids import db_id, page_number
 from ..models_base import DomainError
 from ..privacy import is_shown
 from ..themes.encoders import base_language
@@ -100,6 +100,32 @@ def show_run(run_id: int):
     )
 
 
+@bp.get("/runs/<int:run_id>/status")
+@require_role(Role.FACILITATOR)
+def run_status(run_id: int):
+    """The run's state for run-progress.js: the same line the page shows, in the reader's
+    language, so the script carries no text of its own."""
+    from ..templating import RUN_STATUS_NAMES
+
+    run = db.get_or_404(AnalysisRun, run_id)
+    finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
+    name = str(RUN_STATUS_NAMES.get(str(run.status), run.status))
+    if run.status == RunStatus.DONE:
+        text = _("The run is done.")
+    elif run.status == RunStatus.FAILED:
+        text = _("The run failed.") + " " + (run.message or "")
+    else:
+        text = f"{name}: {run.message or ''}"
+    return {
+        "status": str(run.status),
+        "text": text,
+        "progress": int(run.progress or 0),
+        "finished": finished,
+        "href": url_for("theme_review.show_run", run_id=run.id),
+        "link_text": _("See its themes") if run.status == RunStatus.DONE else _("See why"),
+    }
+
+
 UNCLEAR = theme_community.UNCLEAR
 UNDERSTANDING_COLUMNS = ("by_encoder", "by_translation", "not_understood")
 
@@ -127,6 +153,16 @@ def theme_sizes(run: AnalysisRun) -> dict:
     return theme_community.theme_sizes(run)
 
 
+#: Answers shown per page of a theme (a page of 71 answers was some 15,000 pixels tall).
+MEMBERS_PER_PAGE = 20
+
+
+def _page_asked() -> int:
+    """The page of answers asked for: ?page= on a GET, the form's `page` on a POST."""
+    source = request.form if request.method == "POST" else request.args
+    return source.get("page", 1, type=page_number)
+
+
 @bp.get("/themes/<int:theme_id>")
 @require_role(Role.FACILITATOR)
 def show_theme(theme_id: int):
@@ -134,13 +170,26 @@ def show_theme(theme_id: int):
     return _theme_page(theme, _theme_forms(theme))
 
 
+def ordered_members(theme: Theme) -> list[ThemeAssignment]:
+    """Pinned quotes first, then the engine's most representative answers, then the rest."""
+    return sorted(theme.assignments, key=lambda a: (not a.pinned, not a.representative, a.id))
+
+
 def _theme_page(theme: Theme, forms: dict, status: int = 200):
-    members = sorted(theme.assignments, key=lambda a: (not a.pinned, not a.representative, a.id))
+    members = ordered_members(theme)
+    pages = max(1, -(-len(members) // MEMBERS_PER_PAGE))
+    page = min(_page_asked(), pages)
+    shown = members[(page - 1) * MEMBERS_PER_PAGE : page * MEMBERS_PER_PAGE]
     return render_template(
         "themes/theme.html",
         theme=theme,
-        members=members,
-        texts=texts_for([a.contribution for a in members]),
+        members=shown,
+        member_count=len(members),
+        page=page,
+        pages=pages,
+        first_number=(page - 1) * MEMBERS_PER_PAGE + 1,
+        unmoved=request.args.get("unmoved", type=db_id),
+        texts=texts_for([a.contribution for a in shown]),
         community=theme_community.communities(theme.run).get(theme.id),
         base_language_names=_base_language_names(),
         same_as=next(
@@ -179,13 +228,26 @@ def _theme_forms(theme: Theme) -> dict:
         SelectChoice(a.contribution, a.contribution) for a in theme.assignments
     ]
     move = MoveForm(prefix="move")
-    move.target.choices = [SelectChoice(t.id, t.label) for t in others]
+    # Starts empty: a preset theme would move an answer somewhere nobody chose.
+    move.target.choices = [SelectChoice("", _("Choose a theme"))] + [
+        SelectChoice(t.id, t.label) for t in others
+    ]
     return {"rename_form": rename, "merge_form": merge, "split_form": split, "move_form": move}
 
 
-def _back(theme: Theme):
+def _back(theme: Theme, anchor: str | None = None, **args):
+    """To the theme, on the page of answers the person was on."""
     db.session.commit()
-    return redirect(url_for("theme_review.show_theme", theme_id=theme.id))
+    page = _page_asked()
+    return redirect(
+        url_for(
+            "theme_review.show_theme",
+            theme_id=theme.id,
+            page=page if page > 1 else None,
+            _anchor=anchor,
+            **args,
+        )
+    )
 
 
 @bp.post("/themes/<int:theme_id>/rename")
@@ -261,7 +323,16 @@ def split_theme(theme_id: int):
 def move_contribution(assignment_id: int):
     assignment = db.get_or_404(ThemeAssignment, assignment_id)
     source_theme = assignment.theme
-    target = db.get_or_404(Theme, request.form.get("move-target", type=db_id) or 0)
+    target_id = request.form.get("move-target", type=db_id)
+    if not target_id:
+        flash(_("Choose a theme to move the answer to. Nothing was moved."))
+        return (
+            # Back to the answer, with the reason beside its "Move to" (and at the top).
+            _back(source_theme, f"member-{assignment.id}", unmoved=assignment.id)
+            if source_theme
+            else redirect(url_for("theme_review.show_run", run_id=assignment.run_id))
+        )
+    target = db.get_or_404(Theme, target_id)
     if target.run_id != assignment.run_id:
         raise DomainError(_("Only themes of the same run can be chosen."))
     theme_edits.move_contribution(assignment, target, current_user)

@@ -1,6 +1,7 @@
 """The leaders' workspace: participation dashboard, enrollment targets, reading responses,
 answers collected off the web, and exports. Respondent text is always rendered escaped."""
 
+from babel.dates import format_skeleton
 from flask import (
     Blueprint,
     flash,
@@ -11,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask import Response as HttpResponse
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,7 +24,7 @@ from ..auth.permissions import require_role
 from ..desk import services as desk_services
 from ..desk.services import translations_for
 from ..engagements import services as engagement_services
-from ..engagements.models import Engagement
+from ..engagements.models import Engagement, EngagementTarget, TargetDimension
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, select_language
 from ..ids import db_id, page_number
@@ -33,8 +35,19 @@ from ..surveys.models import Response, ResponseSource, Survey
 from ..surveys.services import find_open_survey
 from . import dashboard, exports, services
 from .forms import EnteredResponseForm, FullExportForm, TargetsForm
+from .targets import TargetsError, parse_targets
 
 bp = Blueprint("review", __name__)
+
+
+@bp.app_template_filter("week_label")
+def week_label(day) -> str:
+    """A short day-and-month in the reader's locale ("Sep 11", "11 sept", "9月11日"), never a
+    hard-coded day/month order."""
+    try:
+        return format_skeleton("MMMd", day, locale=get_locale())
+    except (ValueError, TypeError, LookupError):
+        return format_date(day, "medium")
 
 
 @bp.get("/responses")
@@ -92,7 +105,7 @@ def show_response(response_id: int):
     )
 
 
-TARGETS_EXAMPLE = "dimension,group,enrolled\nlanguage,es,4200\nschool,westview-high,1350\n"
+TARGETS_EXAMPLE = "language,es,4200\nschool,westview-high,1350\n"
 
 
 @bp.get("/")
@@ -118,6 +131,7 @@ def show_dashboard(engagement_id: int):
         channels=outreach_services.channel_table(engagement),
         translation=translation_table(engagement),
         language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
+        under_heard_gap=dashboard.UNDER_HEARD_GAP,
     )
 
 
@@ -144,27 +158,74 @@ def translation_table(engagement):
     return {"table": table, "bridged": {row.language: row.bridged for row in rows}}
 
 
+def target_codes(engagement: Engagement) -> dict[TargetDimension, dict[str, str]]:
+    """The codes a targets line may name, with their names in the reader's language."""
+    schools = dashboard.option_labels(engagement, "school", select_language(), localized)
+    schools.pop("none", None)
+    return {
+        TargetDimension.LANGUAGE: {code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
+        TargetDimension.SCHOOL: schools,
+    }
+
+
+def current_targets(engagement: Engagement, codes: dict) -> list[dict]:
+    """The saved figures, as the page lists them and as CSV lines ready to edit."""
+    rows = db.session.scalars(
+        select(EngagementTarget)
+        .filter_by(engagement_id=engagement.id)
+        .order_by(EngagementTarget.dimension, EngagementTarget.enrolled.desc())
+    ).all()
+    totals: dict = {}
+    for row in rows:
+        totals[row.dimension] = totals.get(row.dimension, 0) + row.enrolled
+    return [
+        {
+            "dimension": str(row.dimension),
+            "group": row.group,
+            "name": codes.get(row.dimension, {}).get(row.group, row.group),
+            "enrolled": row.enrolled,
+            "share": row.enrolled / totals[row.dimension] if totals[row.dimension] else 0,
+        }
+        for row in rows
+    ]
+
+
 @bp.route("/engagements/<int:engagement_id>/targets", methods=["GET", "POST"])
 @require_role(Role.FACILITATOR)
 def edit_targets(engagement_id: int):
     engagement = db.get_or_404(Engagement, engagement_id)
     form = TargetsForm()
+    codes = target_codes(engagement)
+    saved = current_targets(engagement, codes)
+    errors: list[str] = []
     if form.validate_on_submit():
         text = form.csv_text.data or ""
         if form.csv_file.data:
             text = form.csv_file.data.read().decode("utf-8-sig", errors="replace")
+            form.csv_text.data = text  # shown back in the box, to correct it there
         try:
-            targets = engagement_services.parse_targets_csv(text)
-            engagement_services.set_targets(engagement, targets, actor=current_user)
-        except engagement_services.TargetsFileError as error:
-            form.csv_text.errors.append(str(error.args[0]))
+            targets = parse_targets(text, codes)
+        except TargetsError as error:
+            errors = error.messages
         else:
+            engagement_services.set_targets(engagement, targets, actor=current_user)
             db.session.commit()
             flash(_("Enrollment targets saved."))
             return redirect(url_for("review.show_dashboard", engagement_id=engagement.id))
+    elif request.method == "GET" and saved:
+        form.csv_text.data = "".join(
+            f"{row['dimension']},{row['group']},{row['enrolled']}\n" for row in saved
+        )
     return render_template(
-        "review/targets.html", engagement=engagement, form=form, example=TARGETS_EXAMPLE
-    ), 400 if form.errors else 200
+        "review/targets.html",
+        engagement=engagement,
+        form=form,
+        errors=errors,
+        saved=saved,
+        codes=codes,
+        dimensions=TargetDimension,
+        example=TARGETS_EXAMPLE,
+    ), 400 if (errors or form.errors) else 200
 
 
 @bp.route("/surveys/<int:survey_id>/enter", methods=["GET", "POST"])

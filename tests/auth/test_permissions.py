@@ -62,6 +62,7 @@ ROLE_TABLE = {
     "review.enter_response": ("/staff/review/surveys/1/enter", "GET", (Role.FACILITATOR,)),
     "theme_review.list_runs": ("/staff/themes/", "GET", (Role.FACILITATOR,)),
     "theme_review.show_run": ("/staff/themes/runs/1", "GET", (Role.FACILITATOR,)),
+    "theme_review.run_status": ("/staff/themes/runs/1/status", "GET", (Role.FACILITATOR,)),
     "theme_review.show_theme": ("/staff/themes/themes/1", "GET", (Role.FACILITATOR,)),
     "theme_review.export_themes": ("/staff/themes/runs/1/themes.csv", "GET", (Role.FACILITATOR,)),
     "theme_review.print_report": ("/staff/themes/runs/1/report", "GET", (Role.FACILITATOR,)),

@@ -50,6 +50,7 @@ def test_facilitator_reviews_themes_and_the_edits_survive_a_rerun(app, live_serv
     page.fill("#rename-label", "Thinking for themselves")
     page.click("button:has-text('Rename')")
     assert page.locator("h1").inner_text() == "Thinking for themselves"
+    page.locator("details.merge-details summary").click()  # the merge choices fold away
     page.get_by_label(second_label).first.check()
     page.click("button:has-text('Merge')")
     assert page.locator(".notice", has_text="Themes merged").is_visible()

@@ -91,7 +91,38 @@ def test_a_broken_targets_file_names_the_line_and_keeps_the_text(client, sign_in
     page = client.post(url, data=data | {"csv_text": text})
     html = page.get_data(as_text=True)
     assert page.status_code == 400
-    assert "Line 2 is not a valid target." in html and "language,es,many" in html
+    assert "Line 2: “many” is not a number of people enrolled." in html
+    assert "language,es,many" in html  # the typed text is kept, to correct it in place
+
+
+def test_a_bad_code_names_the_line_the_value_and_the_valid_codes(client, sign_in, engagement):
+    engagement_id, _survey_id = engagement
+    sign_in("facilitator")
+    url = f"/staff/review/engagements/{engagement_id}/targets"
+    html = client.get(url).get_data(as_text=True)
+    assert "westview-high" in html and "<code>es</code>" in html  # valid codes are listed
+    text = "language,en,500\nlanguage,spanish,400\nschool,nowhere-high,10\n"  # no header
+    page = client.post(url, data=hidden_fields(html) | {"csv_text": text})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "Line 2: “spanish” is not a language code. Valid codes: en, es" in html
+    assert "Line 3: “nowhere-high” is not a school code." in html
+    assert "language,spanish,400" in html and "Nothing was saved" in html
+
+
+def test_targets_page_shows_the_saved_figures_and_takes_lines_without_a_header(
+    client, sign_in, engagement
+):
+    engagement_id, _survey_id = engagement
+    sign_in("facilitator")
+    url = f"/staff/review/engagements/{engagement_id}/targets"
+    data = hidden_fields(client.get(url).get_data(as_text=True))
+    text = 'language,en,600\nlanguage,es,"4,200"\nschool,westview-high,1350\n'
+    assert client.post(url, data=data | {"csv_text": text}).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    saved = html.split('data-table="targets"')[1].split("</table>")[0]
+    assert "Español" in saved and "4200" in saved and "88%" in saved
+    assert "language,es,4200" in html  # the box holds the figures, ready to edit
 
 
 def test_parse_targets_csv_reads_counts_per_dimension():

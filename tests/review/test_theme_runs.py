@@ -145,11 +145,19 @@ def test_staff_start_a_run_and_review_it_in_the_browserless_flow(app, client, si
     response = client.post("/staff/themes/", data=data | {"include_forum": "y"})
     assert response.status_code == 302
     progress = client.get(response.location).get_data(as_text=True)
-    assert 'http-equiv="refresh"' in progress  # queued for the worker: the page refreshes itself
+    # Queued for the worker: no self-reloading page (axe's meta-refresh), a polite live status,
+    # a Refresh link, and a script (external, for the CSP) that polls the status.
+    assert 'http-equiv="refresh"' not in progress
+    assert 'aria-live="polite"' in progress and ">Refresh</a>" in progress
+    assert "/static/run-progress.js" in progress and "<script>" not in progress
+    status = client.get(response.location + "/status").get_json()
+    assert status["finished"] is False and status["text"].startswith("waiting to start")
     with app.app_context():
         assert runner.work_forever("tfidf", once=True) == 1
         run = db.session.scalars(select(AnalysisRun)).one()
         theme_id = run.themes[0].id
+    status = client.get(response.location + "/status").get_json()
+    assert status["finished"] is True and status["href"].endswith(response.location)
     run_page = client.get(response.location).get_data(as_text=True)
     assert "Themes" in run_page and f"/staff/themes/themes/{theme_id}" in run_page
     assert client.get(f"/staff/themes/themes/{theme_id}").status_code == 200
