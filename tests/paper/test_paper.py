@@ -124,3 +124,28 @@ def test_board_members_cannot_make_batches(app, client, sign_in, survey_id):
     assert client.get("/staff/paper/").status_code == 403
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(PaperBatch.id))) == 0
+
+
+def test_a_double_enter_saves_the_sheet_once_and_says_it_is_saved(app, client, sign_in, survey_id):
+    sign_in("facilitator")
+    code = make_batch(client, survey_id)
+    html = client.get(f"/staff/paper/batches/{code}/enter").get_data(as_text=True)
+    data = hidden_fields(html) | {"sheet": "1", "q_role": "2"}
+    first = client.post(f"/staff/paper/batches/{code}/enter", data=data)
+    again = client.post(f"/staff/paper/batches/{code}/enter", data=data)
+    assert first.status_code == again.status_code == 303
+    assert again.location == first.location
+    assert f"Sheet {code}-01 saved." in client.get(again.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+
+def test_a_tampered_submission_token_is_a_new_form(app, client, sign_in, survey_id):
+    sign_in("facilitator")
+    code = make_batch(client, survey_id)
+    html = client.get(f"/staff/paper/batches/{code}/enter").get_data(as_text=True)
+    data = hidden_fields(html) | {"sheet": "1", "q_role": "2", "submission_token": "x\x00" * 40}
+    assert client.post(f"/staff/paper/batches/{code}/enter", data=data).status_code == 303
+    with app.app_context():
+        stored = db.session.scalars(db.select(Response)).one()
+        assert stored.paper_sheet == f"{code}-01" and "\x00" not in stored.submission_token
