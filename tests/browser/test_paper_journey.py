@@ -1,6 +1,7 @@
 """Paper: a staff member types a batch of 30 sheets by keyboard alone; the printed sheets
 render in print media for Somali and Arabic."""
 
+import re
 import time
 
 import pytest
@@ -56,7 +57,10 @@ def test_thirty_sheets_typed_by_keyboard_alone(app, live_server, browser):
         page.keyboard.press("Tab")
         page.keyboard.type("3 1 2")  # 4. top three
         page.keyboard.press("Enter")
-        expect(page.locator("[role=status]")).to_have_text(f"Sheet {code}-{sheet:02d} saved.")
+        saved = f"Sheet {code}-{sheet:02d} saved."
+        expect(page.locator("[role=status]")).to_have_text(saved)
+        # Read out with the next sheet's box when it takes the focus, for a screen reader.
+        expect(page.locator("#sheet")).to_have_accessible_description(re.compile("^" + saved))
     page.wait_for_function("document.activeElement && document.activeElement.id === 'sheet'")
     assert page.locator("#sheet").input_value() == ""  # all 30 typed in: no next sheet
     elapsed = time.monotonic() - started
