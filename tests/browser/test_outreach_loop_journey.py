@@ -27,6 +27,9 @@ from tests.factories import import_default_survey, make_user
 
 pytestmark = pytest.mark.browser
 
+#: How long a save may take on a busy machine (the CI box is shared) before the test fails.
+WAIT = 20_000
+
 #: Page sizes in PDF points (1/72 inch), as Chromium writes them in each page's MediaBox.
 PAPER_POINTS = {"letter": (612, 792), "a4": (595.92, 842.88)}
 PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -223,7 +226,7 @@ def test_flyer_and_paper_answers_in_somali_reach_the_dashboard(app, live_server,
         staff.fill("#sheets", "6")
         staff.click("text=Make the batch")
         batch = staff.locator("h1 .batch-code").inner_text().strip()
-        expect(staff.locator("[role=status]")).to_contain_text(f"Batch {batch} made")
+        expect(staff.locator("[role=status]")).to_contain_text(f"Batch {batch} made", timeout=WAIT)
         staff.click("text=Print the sheets, A4")
         staff.emulate_media(media="print")
         assert staff.locator(".sheet").count() == 6
@@ -253,7 +256,9 @@ def test_flyer_and_paper_answers_in_somali_reach_the_dashboard(app, live_server,
         # field, the focus on it, everything else kept; fixed, it saves.
         staff.wait_for_function(SHEET_READY, arg=1)
         type_sheet(staff, "9")
-        expect(staff.locator("[role=alert]")).to_contain_text("This sheet was not saved")
+        expect(staff.locator("[role=alert]")).to_contain_text(
+            "This sheet was not saved", timeout=WAIT
+        )
         staff.wait_for_function(FOCUS_ON, arg="q_role")
         assert "9 is not on the sheet" in staff.locator("#q_role-error").inner_text()
         assert staff.locator("#q_role").get_attribute("aria-invalid") == "true"
@@ -261,12 +266,14 @@ def test_flyer_and_paper_answers_in_somali_reach_the_dashboard(app, live_server,
         staff.keyboard.press("Control+A")
         staff.keyboard.type("2")
         staff.keyboard.press("Enter")
-        expect(staff.locator("[role=status]")).to_have_text(f"Sheet {batch}-01 saved.")
+        expect(staff.locator("[role=status]")).to_have_text(
+            f"Sheet {batch}-01 saved.", timeout=WAIT
+        )
         for number in range(2, 4):
             staff.wait_for_function(SHEET_READY, arg=number)
             type_sheet(staff, "1")
             expect(staff.locator("[role=status]")).to_have_text(
-                f"Sheet {batch}-{number:02d} saved."
+                f"Sheet {batch}-{number:02d} saved.", timeout=WAIT
             )
 
         # Halfway: 3 paper answers are a small cell. It reads "hidden", and the shown totals
@@ -281,7 +288,7 @@ def test_flyer_and_paper_answers_in_somali_reach_the_dashboard(app, live_server,
             staff.wait_for_function(SHEET_READY, arg=number)
             type_sheet(staff, "3")
             expect(staff.locator("[role=status]")).to_have_text(
-                f"Sheet {batch}-{number:02d} saved."
+                f"Sheet {batch}-{number:02d} saved.", timeout=WAIT
             )
         # Sheet 3 typed again (it was in the stack twice): refused, said beside the number.
         staff.wait_for_function(FOCUS_ON, arg="sheet")
@@ -289,7 +296,7 @@ def test_flyer_and_paper_answers_in_somali_reach_the_dashboard(app, live_server,
         staff.keyboard.type("3")
         type_sheet(staff, "1")
         expect(staff.locator("#sheet-error")).to_have_text(
-            f"Sheet {batch}-03 is already entered: it was typed in before."
+            f"Sheet {batch}-03 is already entered: it was typed in before.", timeout=WAIT
         )
         with app.app_context():
             paper = db.session.scalars(db.select(Response).filter_by(channel="paper-so")).all()

@@ -14,6 +14,9 @@ from tests.factories import import_default_survey, make_user
 
 pytestmark = pytest.mark.browser
 
+#: How long a save may take on a busy machine (the CI box is shared) before the test fails.
+WAIT = 20_000
+
 #: The sheet-number box has the focus and holds `number`: the next sheet is ready to type.
 SHEET_READY = (
     "number => document.activeElement && document.activeElement.id === 'sheet'"
@@ -58,13 +61,16 @@ def test_thirty_sheets_typed_by_keyboard_alone(app, live_server, browser):
         page.keyboard.type("3 1 2")  # 4. top three
         page.keyboard.press("Enter")
         saved = f"Sheet {code}-{sheet:02d} saved."
-        expect(page.locator("[role=status]")).to_have_text(saved)
+        expect(page.locator("[role=status]")).to_have_text(saved, timeout=WAIT)
         # Read out with the next sheet's box when it takes the focus, for a screen reader.
-        expect(page.locator("#sheet")).to_have_accessible_description(re.compile("^" + saved))
+        expect(page.locator("#sheet")).to_have_accessible_description(
+            re.compile("^" + saved), timeout=WAIT
+        )
     page.wait_for_function("document.activeElement && document.activeElement.id === 'sheet'")
     assert page.locator("#sheet").input_value() == ""  # all 30 typed in: no next sheet
     elapsed = time.monotonic() - started
-    assert elapsed < 60, f"30 sheets took {elapsed:.1f} s"
+    # A few seconds on an idle machine, 18 s on a loaded 2-core box; 4 s a sheet is too slow.
+    assert elapsed < 120, f"30 sheets took {elapsed:.1f} s"
     with app.app_context():
         survey = db.session.get(Survey, survey_id)
         stored = db.session.scalars(db.select(Response)).all()
