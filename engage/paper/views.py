@@ -1,6 +1,8 @@
 """Staff pages of the paper desk: the printable survey, batches of numbered sheets, and the
 entry screen a returned stack is typed in on."""
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -27,6 +29,9 @@ from .forms import BatchCodeForm, BatchForm, build_entry_form, field_name, typed
 from .models import PaperBatch
 
 bp = Blueprint("paper", __name__)
+
+#: A submission token as `surveys.services.new_submission_token` makes them.
+TOKEN = re.compile(r"[0-9a-f]{32}")
 
 PAPER_SIZES = ("letter", "a4")
 
@@ -209,6 +214,10 @@ def enter_sheet(code: str):
         number = services.next_sheet_number(batch, request.args.get("after", 0, type=int))
         form.sheet.data = "" if number is None else str(number)
     form_error = None
+    if posted:
+        saved = _saved_before(batch, form.submission_token.data)
+        if saved is not None:  # the same form sent twice (a double Enter): it is saved
+            return _saved(batch, saved)
     if posted and form.validate():
         answers = typed_answers(form, questions)
         number = form.sheet.number
@@ -220,10 +229,7 @@ def enter_sheet(code: str):
         else:
             form_error = _save_sheet(batch, number, answers, form)
             if form_error is None:
-                flash(_("Sheet %(code)s saved.", code=services.sheet_code(batch, number)))
-                return redirect(
-                    url_for("paper.enter_sheet", code=batch.code, after=number), code=303
-                )
+                return _saved(batch, number)
     elif posted and not (form.submission_token.data or "").strip():
         form.submission_token.data = survey_services.new_submission_token()
     status = 400 if posted else 200
@@ -243,11 +249,30 @@ def enter_sheet(code: str):
     ), status
 
 
+def _saved(batch, number: int):
+    flash(_("Sheet %(code)s saved.", code=services.sheet_code(batch, number)))
+    return redirect(url_for("paper.enter_sheet", code=batch.code, after=number), code=303)
+
+
+def _saved_before(batch, token: str | None) -> int | None:
+    """The number of the sheet of `batch` this very form (its submission token) was saved
+    as already, or None."""
+    if not token or not TOKEN.fullmatch(token):  # PostgreSQL refuses a NUL in a query
+        return None
+    existing = survey_services.response_for_token(token)
+    if existing is None or not existing.paper_sheet:
+        return None
+    batch_code, _dash, number = existing.paper_sheet.rpartition("-")
+    return int(number) if batch_code == batch.code and number.isdecimal() else None
+
+
 def _save_sheet(batch, number, answers, form) -> str | None:
     """Store the sheet; None when it is saved, else the message to show. The same form sent
     twice (a double Enter) counts as saved."""
     code = services.sheet_code(batch, number)
-    token = form.submission_token.data or survey_services.new_submission_token()
+    token = form.submission_token.data or ""
+    if not TOKEN.fullmatch(token):  # missing or tampered with: this is a new form
+        token = survey_services.new_submission_token()
     existing = survey_services.response_for_token(token)
     if existing is None:
         try:

@@ -141,11 +141,19 @@ def test_without_a_public_address_links_use_the_address_staff_are_using(app, mon
         assert services.public_url("/s/abc234") == "http://engage.local:8080/s/abc234"
 
 
-def test_an_unknown_channel_for_a_qr_code_is_refused(client, survey_id, sign_in):
+@pytest.mark.parametrize("via", ["billboard", "paper", "flyer-so", "FLYER", "<b>x</b>", "x\x00"])
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_an_unknown_channel_for_a_qr_code_is_refused(app, client, survey_id, sign_in, via, fmt):
     sign_in("facilitator")
-    response = client.get(f"/staff/outreach/surveys/{survey_id}/so/qr.png?via=billboard")
-    assert response.status_code == 400
-    assert "channel is not one Engage knows" in response.get_data(as_text=True)
+    response = client.get(
+        f"/staff/outreach/surveys/{survey_id}/so/qr.{fmt}", query_string={"via": via}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "That channel is not one Engage knows." in html
+    assert "<b>x</b>" not in html
+    with app.app_context():  # no short link is made for it
+        assert db.session.scalar(db.select(db.func.count(ShortLink.id))) == 0
 
 
 @pytest.mark.parametrize("code", list(KNOWN_LANGUAGES))
