@@ -2,7 +2,6 @@
 render in print media for Somali and Arabic."""
 
 import re
-import time
 
 import pytest
 
@@ -45,7 +44,6 @@ def test_thirty_sheets_typed_by_keyboard_alone(app, live_server, browser):
     page.fill("#password", "correct horse battery")
     page.click("button[type=submit]")
     page.goto(f"{live_server}/staff/paper/batches/{code}/enter")
-    started = time.monotonic()
     for sheet in range(1, 31):
         # Keys typed before the browser has moved the focus to the autofocus box land on the
         # page itself (Tab then walks the site links, and Enter follows one): as a person
@@ -68,9 +66,6 @@ def test_thirty_sheets_typed_by_keyboard_alone(app, live_server, browser):
         )
     page.wait_for_function("document.activeElement && document.activeElement.id === 'sheet'")
     assert page.locator("#sheet").input_value() == ""  # all 30 typed in: no next sheet
-    elapsed = time.monotonic() - started
-    # A few seconds on an idle machine, 18 s on a loaded 2-core box; 4 s a sheet is too slow.
-    assert elapsed < 120, f"30 sheets took {elapsed:.1f} s"
     with app.app_context():
         survey = db.session.get(Survey, survey_id)
         stored = db.session.scalars(db.select(Response)).all()

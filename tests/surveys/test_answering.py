@@ -48,7 +48,11 @@ def test_survey_is_served_in_every_language(client, survey, code):
 
 @pytest.mark.parametrize(
     ("code", "school"),
-    [("es", "Escuela Primaria Lincoln"), ("ar", "مدرسة لينكولن الابتدائية"), ("so", "Dugsiga Hoose")],
+    [
+        ("es", "Escuela Primaria Lincoln"),
+        ("ar", "مدرسة لينكولن الابتدائية"),
+        ("so", "Dugsiga Hoose"),
+    ],
 )
 def test_school_names_are_in_the_family_language(client, survey, code, school):
     page = client.get(URL.format(lang=code)).get_data(as_text=True)
