@@ -152,8 +152,6 @@ class Config:
     #: "thread": each app process sends in the background; "worker": `engage notify send` does.
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "thread")
     MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "30"))
-    #: Where staff reach Engage, for the links in notification emails.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     #: More posts than this waiting for moderation (or one older than a day) sends a reminder.
     NOTIFY_MODERATION_BACKLOG = int(os.environ.get("NOTIFY_MODERATION_BACKLOG", "10"))
 

@@ -47,6 +47,10 @@ UNDER_HEARD_NOTICE = timedelta(days=7)
 MODERATION_MAX_AGE = timedelta(days=1)
 
 
+#: The address of `engage run` on this machine: links in mail when PUBLIC_BASE_URL is unset.
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+
+
 def events_for(user: User) -> list[NotificationEvent]:
     """The events this staff member's role may hear about."""
     return [event for event, roles in EVENT_ROLES.items() if user.role in roles]
@@ -114,7 +118,10 @@ def queue_mail(
 
 
 def link(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    # A mail is written outside any request, so without PUBLIC_BASE_URL only the default
+    # address of `engage run` can be guessed.
+    base = current_app.config.get("PUBLIC_BASE_URL") or LOCAL_BASE_URL
+    return base.rstrip("/") + path
 
 
 def _signature() -> str:
