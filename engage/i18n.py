@@ -207,3 +207,12 @@ def language_url(code: str) -> str:
     if endpoint and endpoint != "static" and request.method == "GET":
         return url_for(endpoint, **args, lang=code)
     return url_for("surveys.list_surveys", lang_code=code)
+
+
+#: How a list's items are separated where it is not ", " (Arabic comma; Chinese enumeration comma).
+LIST_SEPARATORS = {"ar": "، ", "zh-Hans": "、"}
+
+
+def join_list(items) -> str:
+    """Items (keywords, theme names, groups) joined as the reader's language writes a list."""
+    return LIST_SEPARATORS.get(select_language().code, ", ").join(str(item) for item in items)

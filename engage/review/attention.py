@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from ..auth.models import Role
 from ..engagements import services as engagement_services
 from ..extensions import db
-from ..i18n import localized, select_language
+from ..i18n import join_list, localized, select_language
 from ..privacy import is_small
 from ..surveys.models import Response, Survey
 from . import dashboard
@@ -68,7 +68,7 @@ def _under_heard(engagement) -> list[Item]:
     ]
     if not rows:
         return [Item(_("No group is under-heard."), url, _("Who is being heard"), urgent=False)]
-    groups = _(", ").join(
+    groups = join_list(
         ngettext(
             "%(group)s (about %(num)s more person)",
             "%(group)s (about %(num)s more people)",

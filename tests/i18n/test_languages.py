@@ -55,3 +55,12 @@ def test_hmong_has_its_own_text_and_formats_numbers_through_a_fallback(client, s
     hmong_error = page.split('id="q_hopes-error">')[1].split("</p>")[0]
     english_error = english.split('id="q_hopes-error">')[1].split("</p>")[0]
     assert hmong_error != english_error  # the Hmong catalog is used, not the English text
+
+
+def test_lists_are_joined_as_the_reader_writes_them(app):
+    from engage.i18n import join_list
+
+    for path, joined in [("/en/", "a, b"), ("/ar/", "a، b"), ("/zh-Hans/", "a、b")]:
+        with app.test_request_context(path):
+            app.preprocess_request()
+            assert join_list(["a", "b"]) == joined
