@@ -323,3 +323,19 @@ def compare_versions(old: FrameworkVersion, new: FrameworkVersion) -> dict:
         "reworded": [(before[k], after[k]) for k in kept if not same(before[k], after[k])],
         "unchanged": [after[k] for k in kept if same(before[k], after[k])],
     }
+
+
+def changed_languages(before: Competency, after: Competency, language_codes) -> list[str]:
+    """The languages (in `language_codes` order, then any other) in which a competency's name,
+    description or indicators differ between two versions."""
+    found = []
+    extra = sorted(
+        (set(before.name) | set(after.name) | set(before.description) | set(after.description))
+        - set(language_codes)
+    )
+    for code in [*language_codes, *extra]:
+        old = (before.name.get(code), before.description.get(code), before.indicators.get(code))
+        new = (after.name.get(code), after.description.get(code), after.indicators.get(code))
+        if old != new:
+            found.append(code)
+    return found

@@ -9,10 +9,10 @@ from ..auth.permissions import require_role
 from ..engagements.services import current_engagement
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import offered_languages
+from ..i18n import language_for, localized, offered_languages, select_language
 from ..ids import db_id
 from ..models_base import DomainError
-from ..review import theme_community
+from ..review import dashboard, theme_community
 from ..review.models import Theme
 from . import board, evidence, pages, services
 from .forms import (
@@ -369,11 +369,23 @@ def compare_versions(version_id: int):
     if other.framework_id != version.framework_id:
         abort(404)
     old, new = sorted([version, other], key=lambda v: v.number)
+    languages = offered_languages()
+    chosen = language_for(request.args.get("in"))
+    codes = [chosen.code] if chosen else [lang.code for lang in languages]
+    changes = services.compare_versions(old, new)
     return render_template(
         "framework/compare.html",
         old=old,
         new=new,
-        changes=services.compare_versions(old, new),
+        changes=changes,
+        languages=languages,
+        chosen=chosen,
+        changed={
+            after.id: services.changed_languages(before, after, codes)
+            for before, after in changes["reworded"]
+        },
+        base=url_for("framework.compare_versions", version_id=version.id),
+        other=other,
     )
 
 
@@ -396,4 +408,12 @@ def show_coverage(framework_id: int):
         run=run,
         coverage=result,
         status=VersionStatus,
+        group_names={
+            "role": dashboard.option_labels(
+                framework.engagement, "role", select_language(), localized
+            ),
+            "school": dashboard.option_labels(
+                framework.engagement, "school", select_language(), localized
+            ),
+        },
     )
