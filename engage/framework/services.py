@@ -326,14 +326,10 @@ def compare_versions(old: FrameworkVersion, new: FrameworkVersion) -> dict:
 
 
 def changed_languages(before: Competency, after: Competency, language_codes) -> list[str]:
-    """The languages (in `language_codes` order, then any other) in which a competency's name,
-    description or indicators differ between two versions."""
+    """Which of `language_codes` (in their order) a competency's name, description or
+    indicators differ in between two versions."""
     found = []
-    extra = sorted(
-        (set(before.name) | set(after.name) | set(before.description) | set(after.description))
-        - set(language_codes)
-    )
-    for code in [*language_codes, *extra]:
+    for code in language_codes:
         old = (before.name.get(code), before.description.get(code), before.indicators.get(code))
         new = (after.name.get(code), after.description.get(code), after.indicators.get(code))
         if old != new:
