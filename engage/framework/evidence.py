@@ -340,5 +340,8 @@ def competency_evidence(
 
 
 def _named(shown: dict) -> dict:
-    """A suppressed breakdown without its unnamed remainder, and without zeros."""
-    return {group: value for group, value in shown.items() if group and value != 0}
+    """A suppressed breakdown without its unnamed remainder and zeros, largest group first."""
+    kept = [(group, value) for group, value in shown.items() if group and value != 0]
+    # Largest first; the hidden ones last, in a fixed order that says nothing of their size.
+    kept.sort(key=lambda item: (0, -item[1], item[0]) if is_shown(item[1]) else (1, 0, item[0]))
+    return dict(kept)
