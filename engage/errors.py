@@ -59,7 +59,9 @@ def back_link() -> tuple[str, str]:
     args = request.view_args or {}
     for key, endpoint in RECORD_PAGES.items():
         if isinstance(args.get(key), int):
-            return url_for(endpoint, **{key: args[key]}), "record"
+            page = url_for(endpoint, **{key: args[key]})
+            if page != request.path:  # not the page that just failed
+                return page, "record"
     if request.path.startswith("/staff/"):
         return url_for("auth.staff_home"), "start"
     from .i18n import select_language
