@@ -156,6 +156,11 @@ def test_draft_comment_review_revise_approve_publish(app, live_server, browser):
         "3 of 4 members voted; 3 approve, 0 ask for changes, 0 abstain"
         in public.locator("#board-decision").inner_text()
     )
+    # Written for families: no privacy jargon, no quote twice under one competency.
+    for section in public.locator(".you-said").all():
+        assert "hidden" not in section.inner_text()
+        quotes = section.locator("blockquote").all_inner_texts()
+        assert len(quotes) == len(set(quotes))
     public.goto(f"{live_server}/es/profile/")
     assert public.locator("h2", has_text="Pensar por sí mismo").is_visible()
     assert public.locator(".you-said").first.is_visible()
