@@ -213,6 +213,10 @@ def language_url(code: str) -> str:
 LIST_SEPARATORS = {"ar": "، ", "zh-Hans": "、"}
 
 
+def list_separator() -> str:
+    return LIST_SEPARATORS.get(select_language().code, ", ")
+
+
 def join_list(items) -> str:
     """Items (keywords, theme names, groups) joined as the reader's language writes a list."""
-    return LIST_SEPARATORS.get(select_language().code, ", ").join(str(item) for item in items)
+    return list_separator().join(str(item) for item in items)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
 from .auth.permissions import TEMPLATE_PREDICATES
-from .i18n import KNOWN_LANGUAGES, join_list
+from .i18n import KNOWN_LANGUAGES, join_list, list_separator
 from .privacy import format_cell, is_shown, small_cell
 
 RUN_STATUS_NAMES = {
@@ -57,6 +57,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["small_cell"] = small_cell
     app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.filters["join_list"] = join_list
+    app.jinja_env.globals["list_separator"] = list_separator
     app.jinja_env.tests["shown"] = is_shown
     app.jinja_env.globals.update(
         TEMPLATE_PREDICATES,

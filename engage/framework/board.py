@@ -15,6 +15,7 @@ from ..extensions import db
 from ..forum.text import MAX_BODY_LENGTH, clean_text
 from ..models_base import DomainError, utcnow
 from .models import BoardComment, FrameworkVersion, VersionStatus, Vote, VoteDecision
+from .services import check_languages
 from .workflow import Action, transition
 
 
@@ -52,26 +53,77 @@ def board_count(version: FrameworkVersion) -> dict:
     return dict(version.board_tally) if version.board_tally else live_count(version)
 
 
-def decision_reached(version: FrameworkVersion, settings: dict) -> bool:
-    """Quorum (more than QUORUM of members voted) and a majority for approval, by the rule set
-    in BOARD_APPROVAL: of all members, or of the votes cast other than abstentions."""
-    members = len(board_members())
-    votes = tally(version)
+def _reached(votes: dict, members: int, settings: dict) -> bool:
+    """The decision rule over plain counts: quorum, then a majority for approval."""
     cast = sum(votes.values())
     if members == 0 or cast <= members * settings["BOARD_QUORUM"]:
         return False
+    approve = votes[VoteDecision.APPROVE]
     if settings["BOARD_APPROVAL"] == "majority_of_votes":
-        counted = votes[VoteDecision.APPROVE] + votes[VoteDecision.REQUEST_CHANGES]
-        return votes[VoteDecision.APPROVE] * 2 > counted
-    return votes[VoteDecision.APPROVE] * 2 > members
+        return approve * 2 > approve + votes[VoteDecision.REQUEST_CHANGES]
+    return approve * 2 > members
+
+
+def decision_reached(version: FrameworkVersion, settings: dict) -> bool:
+    """Quorum (more than QUORUM of members voted) and a majority for approval, by the rule set
+    in BOARD_APPROVAL: of all members, or of the votes cast other than abstentions."""
+    return _reached(tally(version), len(board_members()), settings)
+
+
+def vote_would_approve(version: FrameworkVersion, settings: dict) -> bool:
+    """Whether one more "approve" vote would approve (and publish) the version now."""
+    if version.status != VersionStatus.IN_REVIEW or decision_reached(version, settings):
+        return False
+    votes = tally(version)
+    votes[VoteDecision.APPROVE] += 1
+    return _reached(votes, len(board_members()), settings)
+
+
+def approval_outlook(version: FrameworkVersion, settings: dict) -> dict:
+    """Where the board stands, for the version page: whether approval can be recorded now
+    ("ready"), can still come with more votes ("waiting"), or cannot ("blocked"), with the
+    figures that say why."""
+    members = len(board_members())
+    votes = tally(version)
+    cast = sum(votes.values())
+    approve = votes[VoteDecision.APPROVE]
+    changes = votes[VoteDecision.REQUEST_CHANGES]
+    # The fewest votes that are a quorum: more than QUORUM of the members.
+    quorum = int(members * settings["BOARD_QUORUM"]) + 1
+    remaining = members - cast
+    best = dict(votes)
+    best[VoteDecision.APPROVE] = approve + remaining
+    if _reached(votes, members, settings):
+        state = "ready"
+    elif members == 0 or not _reached(best, members, settings):
+        state = "blocked"
+    else:
+        state = "waiting"
+    return {
+        "state": state,
+        "members": members,
+        "voted": cast,
+        "quorum": min(quorum, members) if members else 0,
+        "approve": approve,
+        "request_changes": changes,
+        "by_votes": settings["BOARD_APPROVAL"] == "majority_of_votes",
+    }
 
 
 def cast_vote(
-    version, voter, decision: VoteDecision, comment: str, settings: dict, recorded_by=None
+    version,
+    voter,
+    decision: VoteDecision,
+    comment: str,
+    settings: dict,
+    recorded_by=None,
+    languages=None,
+    accept_incomplete=False,
 ) -> Vote:
     """Record board member `voter`'s vote, cast by them or, with `recorded_by`, recorded for them
     by an admin (a vote taken at a public meeting). Approval follows once quorum and majority
-    are there."""
+    are there. A vote that would publish a version not written in every one of `languages` is
+    refused (IncompleteTranslations) unless `accept_incomplete` says the voter chose to."""
     transition(version, Action.VOTE)
     if not is_board_member(voter):
         raise DomainError(
@@ -88,6 +140,10 @@ def cast_vote(
                 member=voter.email,
             )
         )
+    publishes = VoteDecision(decision) == VoteDecision.APPROVE and vote_would_approve(
+        version, settings
+    )
+    incomplete = check_languages(version, languages, accept_incomplete) if publishes else None
     vote = Vote(
         version=version,
         voter_id=voter.id,
@@ -107,23 +163,37 @@ def cast_vote(
             {"decision": str(decision), "on_behalf_of": voter.email, "member_id": voter.id},
         )
     if decision_reached(version, settings):
-        approve(version, recorded_by or voter, settings)
+        approve(version, recorded_by or voter, settings, incomplete=incomplete)
     return vote
 
 
-def approve(version: FrameworkVersion, actor, settings: dict) -> FrameworkVersion:
-    """Approve with the board's votes; refused without quorum and majority."""
+def approve(
+    version: FrameworkVersion,
+    actor,
+    settings: dict,
+    languages=None,
+    accept_incomplete=False,
+    incomplete=None,
+) -> FrameworkVersion:
+    """Approve with the board's votes (which publishes it); refused without quorum and
+    majority, and, like a deciding vote, while not written in every one of `languages` unless
+    `accept_incomplete` (`incomplete`: the gaps a deciding vote already accepted)."""
     if version.status == VersionStatus.IN_REVIEW and not decision_reached(version, settings):
         raise DomainError(
             _l("The board has not approved this version: there is no quorum or no majority yet.")
         )
+    if version.status == VersionStatus.IN_REVIEW and incomplete is None:
+        incomplete = check_languages(version, languages, accept_incomplete)
     transition(version, Action.APPROVE)
     version.decided_at = utcnow()
     version.board_tally = live_count(version)
     for older in version.framework.versions:
         if older.id != version.id and older.status == VersionStatus.APPROVED:
             transition(older, Action.SUPERSEDE)
-    record_event(actor, "version.approved", version, {"votes": version.board_tally})
+    details = {"votes": version.board_tally}
+    if incomplete:
+        details["went_on_without"] = incomplete
+    record_event(actor, "version.approved", version, details)
     return version
 
 

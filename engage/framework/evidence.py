@@ -14,6 +14,7 @@ from ..privacy import (
     SMALL_CELL,
     Suppressed,
     is_shown,
+    line_is_safe,
     listing_allowed,
     suppress_breakdown,
     suppress_table,
@@ -187,9 +188,71 @@ class CompetencyEvidence:
     by_role: dict = field(default_factory=dict)
     by_school: dict = field(default_factory=dict)
     quotes: list = field(default_factory=list)  #: (text, language, translations)
+    #: For families (public=True only): the people behind it as a plain count or "small", the
+    #: languages with their counts, largest first, and the languages whose counts are only
+    #: given together (each small, or joined to a small one so none can be worked out).
+    public_people: object = 0
+    heard: list = field(default_factory=list)  #: [(language, count)]
+    heard_together: tuple | None = None  #: (count, [language, ...]) or None
 
 
-def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEvidence:
+def family_languages(counts: dict) -> tuple[list, tuple | None]:
+    """Counts by language as a family reads them, beside the total of `counts`: each language
+    of 5 or more people with its count, largest first; the small ones (1 to 4 people, and an
+    unnamed remainder) given only together, with the smallest others joined to them until their
+    sum gives none of them back (privacy.line_is_safe). Nothing when the total is small."""
+    total = sum(counts.values())
+    if total < SMALL_CELL:
+        return [], None
+    ordered = sorted(
+        ((group, n) for group, n in counts.items() if n), key=lambda item: (-item[1], item[0])
+    )
+    together = [(group, n) for group, n in ordered if n < SMALL_CELL or not group]
+    alone = [(group, n) for group, n in ordered if n >= SMALL_CELL and group]
+    while together and not line_is_safe([n for _group, n in together]):
+        if not alone:
+            return [], None
+        together.append(alone.pop())
+    named = sorted((group for group, _n in together if group))
+    return alone, ((sum(n for _g, n in together), named) if together else None)
+
+
+def _public_refs(refs: list) -> set:
+    """The contributions that may be quoted to the public: answers their writers allowed to be
+    shown (and no automatic check holds back), and forum posts that are visible."""
+    from ..forum.models import PostStatus
+
+    answer_ids = [int(ref[2:]) for ref in refs if ref.startswith("a:")]
+    post_ids = [int(ref[2:]) for ref in refs if ref.startswith("p:")]
+    allowed = set()
+    if answer_ids:
+        allowed |= {
+            f"a:{answer_id}"
+            for answer_id in db.session.scalars(
+                select(Answer.id).where(
+                    Answer.id.in_(answer_ids),
+                    Answer.shareable.is_(True),
+                    Answer.hold_reason.is_(None),
+                )
+            )
+        }
+    if post_ids:
+        allowed |= {
+            f"p:{post_id}"
+            for post_id in db.session.scalars(
+                select(Post.id).where(Post.id.in_(post_ids), Post.status == PostStatus.VISIBLE)
+            )
+        }
+    return allowed
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.casefold().split()).strip(" .!?¡¿,;:")
+
+
+def competency_evidence(
+    competency, run: AnalysisRun | None, public: bool = False
+) -> CompetencyEvidence:
     from ..review.contributions import texts_for
     from ..review.models import Theme
 
@@ -254,18 +317,31 @@ def competency_evidence(competency, run: AnalysisRun | None) -> CompetencyEviden
     found.by_language = _named(suppress_breakdown(groups["language"], total_shown))
     found.by_role = _named(suppress_breakdown(groups["role"], total_shown))
     found.by_school = _named(suppress_breakdown(groups["school"], total_shown))
+    if public:
+        found.public_people = people if people >= SMALL_CELL else Suppressed.HIDDEN
+        found.heard, found.heard_together = family_languages(groups["language"])
     pinned = [a.contribution for a in assignments if a.pinned]
     representative = [a.contribution for a in assignments if a.representative and not a.pinned]
-    chosen = (pinned + representative)[:3]
-    texts = texts_for(chosen)
-    found.quotes = [
-        (texts[ref].text, texts[ref].language, texts[ref].translations)
-        for ref in chosen
-        if ref in texts
-    ]
+    candidates = list(dict.fromkeys(pinned + representative))
+    if public:
+        allowed = _public_refs(candidates)
+        candidates = [ref for ref in candidates if ref in allowed]
+    texts = texts_for(candidates)
+    seen = set()
+    for ref in candidates:
+        if ref not in texts or len(found.quotes) == 3:
+            continue
+        key = _same_text(texts[ref].text)
+        if not key or key in seen:
+            continue  # the same words twice under one competency say nothing more
+        seen.add(key)
+        found.quotes.append((texts[ref].text, texts[ref].language, texts[ref].translations))
     return found
 
 
 def _named(shown: dict) -> dict:
-    """A suppressed breakdown without its unnamed remainder, and without zeros."""
-    return {group: value for group, value in shown.items() if group and value != 0}
+    """A suppressed breakdown without its unnamed remainder and zeros, largest group first."""
+    kept = [(group, value) for group, value in shown.items() if group and value != 0]
+    # Largest first; the hidden ones last, in a fixed order that says nothing of their size.
+    kept.sort(key=lambda item: (0, -item[1], item[0]) if is_shown(item[1]) else (1, 0, item[0]))
+    return dict(kept)

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -62,6 +62,8 @@ def record_id(value) -> int | None:
 
 
 COMMENT_LENGTH = Length(max=5000, message=_l("Comments can be at most 5,000 characters."))
+#: Shown only when this vote would publish a version not written in every language.
+ACCEPT_INCOMPLETE = _l("Publish it although some languages are missing")
 
 
 class VoteForm(FlaskForm):
@@ -71,6 +73,7 @@ class VoteForm(FlaskForm):
         _l("Your vote"), [InputRequired(_l("Please choose how you vote."))], choices=DECISIONS
     )
     comment = TextAreaField(_l("Comment (optional)"), [COMMENT_LENGTH])
+    accept_incomplete = BooleanField(ACCEPT_INCOMPLETE)
 
 
 class RecordVoteForm(FlaskForm):
@@ -88,6 +91,7 @@ class RecordVoteForm(FlaskForm):
         choices=DECISIONS,
     )
     comment = TextAreaField(_l("Comment (optional)"), [COMMENT_LENGTH])
+    accept_incomplete = BooleanField(ACCEPT_INCOMPLETE)
 
 
 class CommentForm(FlaskForm):

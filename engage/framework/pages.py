@@ -3,12 +3,13 @@ or a board comment is refused (so what a person typed is never lost)."""
 
 from collections import Counter
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.models import User
 from ..extensions import db
-from ..i18n import localized, offered_languages, select_language
+from ..i18n import language_for, localized, offered_languages, select_language
 from ..privacy import suppress_breakdown
 from ..review import dashboard
 from . import board, evidence, services
@@ -27,6 +28,22 @@ def settings() -> dict:
     return {key: current_app.config[key] for key in ("BOARD_QUORUM", "BOARD_APPROVAL")}
 
 
+def text_language():
+    """The language the district's texts are read in on this page (`?in=es`), else the
+    reader's own."""
+    return language_for(request.args.get("in")) or select_language()
+
+
+def public_links(languages) -> list:
+    """(language, address) of the draft's comment page in each language, as families reach
+    it (PUBLIC_BASE_URL when set)."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    return [
+        (lang, base + url_for("profile.comment_on_draft", lang_code=lang.code))
+        for lang in languages
+    ]
+
+
 def version_page(
     version,
     status=200,
@@ -35,6 +52,7 @@ def version_page(
     board_form=None,
     board_target=None,
     unsaved=None,
+    refused_step=None,
 ):
     """The version page; a refused vote or board comment comes back in its form, filled in."""
     framework = version.framework
@@ -54,6 +72,14 @@ def version_page(
     }
     if board_target in board_forms:
         board_forms[board_target] = board_form
+    languages = offered_languages()
+    rules = settings()
+    choices = services.language_choices(version)
+    actor_ids = {event.actor_id for event in choices if event.actor_id}
+    staff_emails = {
+        user.id: user.email
+        for user in db.session.scalars(db.select(User).where(User.id.in_(actor_ids)))
+    }
     return render_template(
         "framework/version.html",
         version=version,
@@ -64,7 +90,15 @@ def version_page(
         if can(version.status, Action.EDIT)
         else [],
         themes=[t for t in (run.themes if run else []) if t.status.value != "merged"],
-        languages=offered_languages(),
+        languages=languages,
+        text_language=text_language(),
+        gaps=services.translation_gaps(version, [lang.code for lang in languages]),
+        language_choices=choices,
+        staff_emails=staff_emails,
+        refused_step=refused_step,
+        outlook=board.approval_outlook(version, rules),
+        vote_publishes=board.vote_would_approve(version, rules),
+        share_links=public_links(languages) if version.status == "open_for_comment" else [],
         can=can,
         Action=Action,
         tally=board.tally(version),
@@ -81,7 +115,7 @@ def version_page(
         board_comments=db.session.scalars(
             db.select(BoardComment).filter_by(version_id=version.id).order_by(BoardComment.id)
         ).all(),
-        settings=settings(),
+        settings=rules,
         role_names=dashboard.option_labels(
             framework.engagement, "role", select_language(), localized
         ),

@@ -45,7 +45,7 @@ def show_profile():
         draft=draft,
         count=board.board_count(version) if version else None,
         evidence_for={
-            c.id: evidence.competency_evidence(c, run)
+            c.id: evidence.competency_evidence(c, run, public=True)
             for c in (version.competencies if version else [])
         },
     )

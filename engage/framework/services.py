@@ -23,7 +23,7 @@ from .models import (
     PublicComment,
     VersionStatus,
 )
-from .workflow import Action, transition
+from .workflow import Action, can, transition
 
 
 def frameworks_of(engagement_id: int) -> list[Framework]:
@@ -156,22 +156,100 @@ def _freeze(version: FrameworkVersion) -> None:
         version.frozen_at = utcnow()
 
 
-def open_for_comment(version: FrameworkVersion, actor) -> FrameworkVersion:
+class IncompleteTranslations(DomainError):
+    """A step that would show the profile to the community or the board while some competency
+    lacks its name or description in an offered language. `gaps` says which."""
+
+    def __init__(self, gaps: dict):
+        super().__init__(
+            _l(
+                "Some competencies are not yet written in every language. Tick the box to go "
+                "on anyway, or finish the translations first."
+            )
+        )
+        self.gaps = gaps
+
+
+def translation_gaps(version: FrameworkVersion, language_codes) -> dict[str, list]:
+    """{language: [(competency, "name" or "description"), ...]} for each offered language in
+    which a competency has no name (so readers get another language's) or no description."""
+    gaps: dict[str, list] = {}
+    for code in language_codes:
+        for competency in version.competencies:
+            if not (competency.name or {}).get(code):
+                gaps.setdefault(code, []).append((competency, "name"))
+            elif not (competency.description or {}).get(code):
+                gaps.setdefault(code, []).append((competency, "description"))
+    return gaps
+
+
+def check_languages(version, language_codes, accept_incomplete: bool) -> dict | None:
+    """The gaps' summary to keep in the audit trail when a person chose to go on with them;
+    None when there are none. Raises IncompleteTranslations when there are and no one chose.
+    `language_codes` None: the caller does not check (scripts and tests of other rules)."""
+    if language_codes is None:
+        return None
+    gaps = translation_gaps(version, language_codes)
+    if not gaps:
+        return None
+    if not accept_incomplete:
+        raise IncompleteTranslations(gaps)
+    return {code: len(items) for code, items in gaps.items()}
+
+
+def _step_details(version, incomplete) -> dict:
+    details = {"number": version.number}
+    if incomplete:
+        details["went_on_without"] = incomplete
+    return details
+
+
+def open_for_comment(
+    version: FrameworkVersion, actor, languages=None, accept_incomplete=False
+) -> FrameworkVersion:
     if not version.competencies:
         raise DomainError(_l("Add at least one competency first."))
+    incomplete = None
+    if can(version.status, Action.OPEN_FOR_COMMENT):  # else the transition says why not
+        incomplete = check_languages(version, languages, accept_incomplete)
     transition(version, Action.OPEN_FOR_COMMENT)
     _freeze(version)
-    record_event(actor, "version.opened_for_comment", version, {"number": version.number})
+    record_event(actor, "version.opened_for_comment", version, _step_details(version, incomplete))
     return version
 
 
-def send_to_board(version: FrameworkVersion, actor) -> FrameworkVersion:
+def send_to_board(
+    version: FrameworkVersion, actor, languages=None, accept_incomplete=False
+) -> FrameworkVersion:
     if not version.competencies:
         raise DomainError(_l("Add at least one competency first."))
+    incomplete = None
+    if can(version.status, Action.SEND_TO_BOARD):  # else the transition says why not
+        incomplete = check_languages(version, languages, accept_incomplete)
     transition(version, Action.SEND_TO_BOARD)
     _freeze(version)
-    record_event(actor, "version.sent_to_board", version, {"number": version.number})
+    record_event(actor, "version.sent_to_board", version, _step_details(version, incomplete))
     return version
+
+
+LANGUAGE_CHOICES = ("version.opened_for_comment", "version.sent_to_board", "version.approved")
+
+
+def language_choices(version: FrameworkVersion) -> list:
+    """The audited choices to go on although the version was not in every language: the
+    events of `version` whose details carry "went_on_without", oldest first."""
+    from ..audit import AuditEvent
+
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.target_type == "FrameworkVersion",
+            AuditEvent.target_id == str(version.id),
+            AuditEvent.action.in_(LANGUAGE_CHOICES),
+        )
+        .order_by(AuditEvent.id)
+    )
+    return [e for e in events if (e.details or {}).get("went_on_without")]
 
 
 def start_revision(version: FrameworkVersion, actor) -> FrameworkVersion:
@@ -245,3 +323,15 @@ def compare_versions(old: FrameworkVersion, new: FrameworkVersion) -> dict:
         "reworded": [(before[k], after[k]) for k in kept if not same(before[k], after[k])],
         "unchanged": [after[k] for k in kept if same(before[k], after[k])],
     }
+
+
+def changed_languages(before: Competency, after: Competency, language_codes) -> list[str]:
+    """Which of `language_codes` (in their order) a competency's name, description or
+    indicators differ in between two versions."""
+    found = []
+    for code in language_codes:
+        old = (before.name.get(code), before.description.get(code), before.indicators.get(code))
+        new = (after.name.get(code), after.description.get(code), after.indicators.get(code))
+        if old != new:
+            found.append(code)
+    return found

@@ -9,10 +9,10 @@ from ..auth.permissions import require_role
 from ..engagements.services import current_engagement
 from ..errors import render_error
 from ..extensions import db
-from ..i18n import offered_languages
+from ..i18n import language_for, localized, offered_languages, select_language
 from ..ids import db_id
 from ..models_base import DomainError
-from ..review import theme_community
+from ..review import dashboard, theme_community
 from ..review.models import Theme
 from . import board, evidence, pages, services
 from .forms import (
@@ -163,6 +163,16 @@ STEPS = {
     "request-changes": board.request_changes,
     "revise": services.start_revision,
 }
+#: Steps that show the profile to more people, so they check it is in every language.
+CHECKED_STEPS = ("open-for-comment", "send-to-board")
+
+
+def _language_codes() -> list[str]:
+    return [lang.code for lang in offered_languages()]
+
+
+def _accepts_incomplete() -> bool:
+    return request.form.get("accept_incomplete") in ("y", "yes", "on")
 
 
 @bp.post(
@@ -172,9 +182,20 @@ STEPS = {
 @require_role(Role.FACILITATOR)
 def change_version(version_id: int, step: str):
     version = db.get_or_404(FrameworkVersion, version_id)
-    result = STEPS[step](version, current_user)
+    extra = {}
+    if step in CHECKED_STEPS:
+        extra = {"languages": _language_codes(), "accept_incomplete": _accepts_incomplete()}
+    try:
+        result = STEPS[step](version, current_user, **extra)
+    except services.IncompleteTranslations as error:
+        return pages.version_page(version, 409, refused_step=(step, str(error.args[0])))
     db.session.commit()
-    flash(_("Done."))
+    if step == "open-for-comment":
+        flash(_("The draft is open for public comment. Share it with the links below."))
+    elif step == "send-to-board":
+        flash(_("The version is with the board. It can no longer change."))
+    else:
+        flash(_("Done."))
     return redirect(url_for("framework.show_version", version_id=result.id))
 
 
@@ -182,7 +203,16 @@ def change_version(version_id: int, step: str):
 @require_role(Role.FACILITATOR, Role.BOARD)
 def approve_version(version_id: int):
     version = db.get_or_404(FrameworkVersion, version_id)
-    board.approve(version, current_user, pages.settings())
+    try:
+        board.approve(
+            version,
+            current_user,
+            pages.settings(),
+            languages=_language_codes(),
+            accept_incomplete=_accepts_incomplete(),
+        )
+    except services.IncompleteTranslations as error:
+        return pages.version_page(version, 409, refused_step=("approve", str(error.args[0])))
     db.session.commit()
     flash(_("Version %(number)s is approved and published.", number=version.number))
     return redirect(url_for("framework.show_version", version_id=version.id))
@@ -199,6 +229,16 @@ def _board_members_only():
             ),
         )
     return None
+
+
+def _flash_vote(version, recorded: str) -> None:
+    """The vote is recorded; and when it decided, what it decided."""
+    if version.status == VersionStatus.APPROVED:
+        recorded += " " + _(
+            "With it the board approved version %(number)s, and it is now published.",
+            number=version.number,
+        )
+    flash(recorded)
 
 
 def _refused(version, form, field, error: DomainError):
@@ -224,15 +264,23 @@ def vote(version_id: int):
     if form.validate_on_submit():
         try:
             board.cast_vote(
-                version, current_user, form.decision.data, form.comment.data or "", pages.settings()
+                version,
+                current_user,
+                form.decision.data,
+                form.comment.data or "",
+                pages.settings(),
+                languages=_language_codes(),
+                accept_incomplete=form.accept_incomplete.data,
             )
+        except services.IncompleteTranslations as error:
+            form.accept_incomplete.errors = [str(error.args[0])]
         except DomainError as error:
             status = 409
             if page := _refused(version, form, form.decision, error):
                 return page
         else:
             db.session.commit()
-            flash(_("Your vote is recorded."))
+            _flash_vote(version, _("Your vote is recorded."))
             return redirect(url_for("framework.show_version", version_id=version.id))
     return pages.version_page(version, status, vote_form=form)
 
@@ -255,14 +303,18 @@ def record_vote(version_id: int):
                 form.comment.data or "",
                 pages.settings(),
                 recorded_by=current_user,
+                languages=_language_codes(),
+                accept_incomplete=form.accept_incomplete.data,
             )
+        except services.IncompleteTranslations as error:
+            form.accept_incomplete.errors = [str(error.args[0])]
         except DomainError as error:
             status = 409
             if page := _refused(version, form, form.member, error):
                 return page
         else:
             db.session.commit()
-            flash(_("The vote of %(member)s is recorded.", member=member.email))
+            _flash_vote(version, _("The vote of %(member)s is recorded.", member=member.email))
             return redirect(url_for("framework.show_version", version_id=version.id))
     return pages.version_page(version, status, record_form=form)
 
@@ -317,11 +369,23 @@ def compare_versions(version_id: int):
     if other.framework_id != version.framework_id:
         abort(404)
     old, new = sorted([version, other], key=lambda v: v.number)
+    languages = offered_languages()
+    chosen = language_for(request.args.get("in"))
+    codes = [chosen.code] if chosen else [lang.code for lang in languages]
+    changes = services.compare_versions(old, new)
     return render_template(
         "framework/compare.html",
         old=old,
         new=new,
-        changes=services.compare_versions(old, new),
+        changes=changes,
+        languages=languages,
+        chosen=chosen,
+        changed={
+            after.id: services.changed_languages(before, after, codes)
+            for before, after in changes["reworded"]
+        },
+        base=url_for("framework.compare_versions", version_id=version.id),
+        other=other,
     )
 
 
@@ -344,4 +408,12 @@ def show_coverage(framework_id: int):
         run=run,
         coverage=result,
         status=VersionStatus,
+        group_names={
+            "role": dashboard.option_labels(
+                framework.engagement, "role", select_language(), localized
+            ),
+            "school": dashboard.option_labels(
+                framework.engagement, "school", select_language(), localized
+            ),
+        },
     )

@@ -59,10 +59,14 @@ def test_public_profile_in_spanish_and_arabic_with_you_said_we_did(app, client, 
         theme = db.session.scalar(
             select(Theme).where(Theme.key == competency.evidence[0].theme_key)
         )
-        member = theme.assignments[0]
+        member, private = [a for a in theme.assignments if a.answer_id][:2]
         from engage.review import theme_edits
+        from engage.surveys.models import Answer
 
         theme_edits.pin_quote(member, True, None)
+        theme_edits.pin_quote(private, True, None)
+        db.session.get(Answer, member.answer_id).shareable = True  # its writer allowed it
+        private_text = db.session.get(Answer, private.answer_id).text
         board = make_user("board")
         services.send_to_board(version, None)
         board_votes.cast_vote(version, board, "approve", "", SETTINGS)
@@ -75,7 +79,8 @@ def test_public_profile_in_spanish_and_arabic_with_you_said_we_did(app, client, 
     arabic = client.get("/ar/profile/").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in arabic and "التفكير النقدي" in arabic
     assert 'lang="en" class="fallback"' in arabic  # no Arabic description yet: shown, marked
-    assert "<blockquote" in arabic  # the pinned quote
+    assert "<blockquote" in arabic  # the pinned quote its writer allowed to be shown
+    assert private_text not in arabic  # pinned too, but its writer kept it private
 
 
 def test_public_comments_are_counted_and_escaped(app, client, sign_in, themed):
