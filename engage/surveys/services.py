@@ -5,11 +5,13 @@ Services take explicit arguments, flush rather than commit, and return what they
 
 import re
 import secrets
+from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, insert, literal, select
 
 from ..audit import record_event
 from ..extensions import db
+from ..models_base import utcnow
 from ..review.counts import record_response_counts
 from ..text import clean_text, hold_reason
 from .loader import SurveyDefinition, SurveyFileError
@@ -196,20 +198,127 @@ def submit_response(
     return response
 
 
-def _answer_rows(question: Question, value, shared: bool) -> list[Answer]:
+def store_submission(
+    survey,
+    language: str,
+    answers: dict[str, object],
+    submission_token: str,
+    shared: set[str] | frozenset[str] = frozenset(),
+    channel: str | None = None,
+    receipt_code: str | None = None,
+    submitted_at=None,
+    only_if_open: bool = True,
+) -> str | None:
+    """Store a family's web response in three statements; returns its receipt code.
+
+    The fast path of `submit_response` for the answering page and the spool: `survey` is a
+    cached `SurveyVersion` (or a Survey), and the response row, its answers (one executemany)
+    and the dashboard counts are written without loading anything. With `only_if_open`, the
+    response is inserted only while that version is still open and unchanged; None means it
+    is not (nothing was written). The caller commits; a unique-constraint error on
+    `submission_token` means the same form was already stored.
+    """
+    receipt_code = receipt_code or new_receipt_code()
+    submitted_at = submitted_at or utcnow()
+    values = {
+        "survey_id": survey.id,
+        "language": language,
+        "submitted_at": submitted_at,
+        "source": ResponseSource.WEB,
+        "receipt_code": receipt_code,
+        "submission_token": submission_token,
+        "channel": channel,
+        "role": None,
+        "school": None,
+        "home_language": None,
+    }
+    rows = []
+    for question in survey.questions:
+        value = answers.get(question.key)
+        if question.kind == QuestionKind.OPEN and value is not None:
+            value = clean_text(str(value))
+        if value in (None, "", []):
+            continue
+        if question.maps_to in ("role", "school", "home_language"):
+            values[question.maps_to] = value
+        rows.extend(_answer_values(question, value, question.key in shared))
+    table = Response.__table__
+    if only_if_open:
+        columns = list(values)
+        source = select(*[literal(values[name], type_=table.c[name].type) for name in columns])
+        source = source.where(
+            exists().where(
+                Survey.id == survey.id,
+                Survey.content_hash == survey.content_hash,
+                Survey.status == SurveyStatus.OPEN,
+            )
+        )
+        statement = insert(table).from_select(columns, source).returning(table.c.id)
+    else:
+        statement = insert(table).values(values).returning(table.c.id)
+    response_id = db.session.execute(statement).scalar()
+    if response_id is None:
+        return None
+    if rows:
+        defaults = {"option_value": None, "rank": None, "text": None, "hold_reason": None}
+        db.session.execute(
+            insert(Answer.__table__),
+            [defaults | row | {"response_id": response_id} for row in rows],
+        )
+    record_response_counts(SimpleNamespace(**values))
+    return receipt_code
+
+
+def _answer_values(question, value, shared: bool) -> list[dict]:
+    """The answer rows of one question, as column values (the same rows as `_answer_rows`)."""
+    row = {"question_id": question.id, "shareable": False}
     kind = question.kind
     if kind == QuestionKind.OPEN:
         shareable = shared and question.may_be_shared
         return [
+            row
+            | {"text": value, "shareable": shareable}
+            | {"hold_reason": hold_reason(value) if shareable else None}
+        ]
+    if kind == QuestionKind.MULTIPLE:
+        return [row | {"option_value": v} for v in value]
+    if kind == QuestionKind.RANK:
+        return [row | {"option_value": v, "rank": i} for i, v in enumerate(value, 1)]
+    return [row | {"option_value": str(value)}]
+
+
+def receipt_for_token(token: str) -> str | None:
+    return db.session.scalar(select(Response.receipt_code).filter_by(submission_token=token))
+
+
+def receipt_survey(code: str) -> tuple[int, str] | None:
+    """(id, content hash) of the survey version a receipt code belongs to (one statement)."""
+    code = code.strip().upper()
+    if not RECEIPT_PATTERN.match(code):
+        return None
+    row = db.session.execute(
+        select(Response.survey_id, Survey.content_hash)
+        .join(Survey, Survey.id == Response.survey_id)
+        .where(Response.receipt_code == code)
+    ).first()
+    return (row.survey_id, row.content_hash) if row else None
+
+
+def _answer_rows(question: Question, value, shared: bool) -> list[Answer]:
+    kind = question.kind
+    ref = {"question": question}
+    if kind == QuestionKind.OPEN:
+        shareable = shared and question.may_be_shared
+        return [
             Answer(
-                question=question,
+                **ref,
                 text=value,
                 shareable=shareable,
                 hold_reason=hold_reason(value) if shareable else None,
             )
         ]
     if kind == QuestionKind.MULTIPLE:
-        return [Answer(question=question, option_value=v) for v in value]
+        return [Answer(**ref, option_value=v) for v in value]
     if kind == QuestionKind.RANK:
-        return [Answer(question=question, option_value=v, rank=i) for i, v in enumerate(value, 1)]
-    return [Answer(question=question, option_value=str(value))]
+        return [Answer(**ref, option_value=v, rank=i) for i, v in enumerate(value, 1)]
+    return [Answer(**ref, option_value=str(value))]

@@ -1,18 +1,26 @@
-"""The public answering flow: landing page, a survey in the reader's language, the receipt."""
+"""The public answering flow: landing page, a survey in the reader's language, the receipt.
 
+The survey comes from the per-process cache (engage/surveys/cache.py): a GET asks the
+database one thing (which version is open) and a POST stores in three statements. While the
+database is unreachable the page is served from the cache and answers go to the spool
+(engage/surveys/spool.py).
+"""
+
+import logging
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, select_language
 from ..limits import address_key, browser_key, config_limit
+from ..models_base import utcnow
 from ..outreach.channels import channel_tag
-from . import services
+from . import cache, services, spool
 from .forms import (
     build_survey_form,
     cleaned_answers,
@@ -22,6 +30,7 @@ from .forms import (
 )
 
 bp = Blueprint("surveys", __name__)
+log = logging.getLogger(__name__)
 
 TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -33,43 +42,117 @@ def choose_language():
 
 @bp.get("/<lang_code>/")
 def list_surveys():
-    return render_template("surveys/index.html", surveys=services.open_surveys())
+    try:
+        surveys = services.open_surveys()
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+        surveys = cache.open_versions()  # the database is away: the surveys last seen open
+    return render_template("surveys/index.html", surveys=surveys)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached and nothing cached can stand in for it."""
+
+
+def _unreachable_or_raise(error: Exception) -> None:
+    """Carry on after an error that only says the database is away; raise anything else."""
+    if not spool.database_unreachable(error):
+        raise error
+    log.warning("database unreachable on %s: %s", request.path, str(error).splitlines()[0])
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the session is reset either way
+        pass
+
+
+def find_version(slug: str):
+    """The newest open version of `slug` (one statement); while the database is unreachable,
+    the version this process last saw open."""
+    try:
+        return cache.current_open(slug)
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+        version = cache.last_open(slug)
+        if version is None:
+            raise DatabaseUnavailable() from error
+        return version
 
 
 @bp.route("/<lang_code>/surveys/<slug>", methods=["GET", "POST"])
 @limiter.limit(config_limit("SUBMIT_RATE_LIMIT"), methods=["POST"], key_func=browser_key)
 @limiter.limit(config_limit("SUBMIT_ADDRESS_RATE_LIMIT"), methods=["POST"], key_func=address_key)
 def answer_survey(slug: str):
-    survey = services.find_open_survey(slug) or abort(404)
     language = select_language()
-    formdata = request.form if request.method == "POST" else None
-    form = build_survey_form(survey, language, formdata, sharing=True)
-    if request.method == "GET" or not TOKEN_PATTERN.match(form.submission_token.data or ""):
-        # A form that arrived without its token still keeps what was typed; it gets a new one.
-        form.submission_token.data = services.new_submission_token()
-    if request.method == "POST" and form.validate():
-        token = form.submission_token.data
-        response = services.response_for_token(token)
-        if response is None:
-            try:
-                response = services.submit_response(
-                    survey,
-                    language.code,
-                    cleaned_answers(survey, form),
-                    token,
-                    shared=shared_questions(survey, form),
-                    channel=channel_tag(request.form.get("via")),
-                )
-                db.session.commit()
-            except IntegrityError:
-                # The same form arrived twice at once: the other request stored it.
-                db.session.rollback()
-                response = services.response_for_token(token)
-                if response is None:
-                    raise
-        return redirect(url_for("surveys.show_receipt", code=response.receipt_code), code=303)
-    status = 400 if request.method == "POST" else 200
-    return _render_survey(survey, form, via=channel_tag(request.form.get("via"))), status
+    posted = request.method == "POST"
+    # The form names the version it was built from, so its POST needs no look-up.
+    version = cache.from_hint(request.form.get("v"), slug) if posted else None
+    version = version or find_version(slug) or abort(404)
+    for attempt in range(2):
+        form = build_survey_form(version, language, request.form if posted else None, sharing=True)
+        if not posted or not TOKEN_PATTERN.match(form.submission_token.data or ""):
+            # A form that arrived without its token still keeps what was typed; it gets a new one.
+            form.submission_token.data = services.new_submission_token()
+        if not (posted and form.validate()):
+            break
+        try:
+            receipt_code = _store(version, language, form)
+        except spool.SpoolUnavailable as error:
+            log.error("spool unavailable, answers given back: %s", error)
+            message = _(
+                "Your answers could not be saved just now. Everything you typed is still "
+                "here: please try again in a minute."
+            )
+            return _render_survey(version, form, form_error=message, via=_via()), 503
+        if receipt_code is not None:
+            return redirect(url_for("surveys.show_receipt", code=receipt_code), code=303)
+        # The version was closed or replaced since the form was opened: use the open one.
+        version = find_version(slug) if attempt == 0 else None
+        version = version or abort(404)
+    status = 400 if posted else 200
+    return _render_survey(version, form, via=_via()), status
+
+
+def _via():
+    return channel_tag(request.form.get("via"))
+
+
+def _store(version, language, form) -> str | None:
+    """Store a checked form: its receipt code; None when the version is no longer open.
+
+    When the database cannot be reached the answers go to the spool, and the family gets a
+    receipt all the same (SpoolUnavailable if even that fails).
+    """
+    token = form.submission_token.data
+    answers = cleaned_answers(version, form)
+    shared = shared_questions(version, form)
+    try:
+        receipt_code = services.store_submission(
+            version, language.code, answers, token, shared=shared, channel=_via()
+        )
+        if receipt_code is None:
+            db.session.rollback()
+            return None
+        db.session.commit()
+        return receipt_code
+    except IntegrityError:
+        # The same form arrived twice (a double tap, or at once): the other request stored it.
+        db.session.rollback()
+        receipt_code = services.receipt_for_token(token)
+        if receipt_code is None:
+            raise
+        return receipt_code
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+    return spool.write(
+        version,
+        language.code,
+        answers,
+        token,
+        shared=shared,
+        channel=_via(),
+        receipt_code=services.new_receipt_code(),
+        submitted_at=utcnow(),
+    )
 
 
 def _render_survey(survey, form, form_error: str | None = None, via: str | None = None):
@@ -100,8 +183,30 @@ def _share_field(form, question):
 
 @bp.get("/<lang_code>/receipt/<code>")
 def show_receipt(code: str):
-    response = services.response_for_receipt(code) or abort(404)
-    return render_template("surveys/receipt.html", response=response, survey=response.survey)
+    try:
+        found = services.receipt_survey(code)
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+        found = None
+    survey = cache.version(*found) if found else None
+    if survey is None:
+        # Answers sent while the database was away wait in the spool, with their receipt.
+        if services.RECEIPT_PATTERN.match(code.strip().upper()) and spool.holds_receipt(code):
+            return render_template("surveys/receipt.html", receipt_code=code, pending=True)
+        abort(404)
+    return render_template(
+        "surveys/receipt.html", receipt_code=code.strip().upper(), survey=survey, pending=False
+    )
+
+
+@bp.errorhandler(DatabaseUnavailable)
+def database_unavailable(error):
+    return render_error(503)
+
+
+@bp.before_app_request
+def _start_drainer():
+    spool.start_drainer_thread(current_app._get_current_object())
 
 
 @bp.errorhandler(CSRFError)
@@ -128,7 +233,7 @@ def too_large(error):
     """Too much was sent to be read at all: the survey page again, saying what happened."""
     if request.endpoint != "surveys.answer_survey" or request.method != "POST":
         return render_error(413)
-    survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
+    survey = find_version((request.view_args or {}).get("slug", ""))
     if survey is None:
         return render_error(404)
     # The form could not be read, so it cannot be filled in again (request.form would fail).
@@ -145,7 +250,8 @@ def too_large(error):
 def _give_form_back(message: str, status: int):
     if request.endpoint != "surveys.answer_survey" or request.method != "POST":
         return render_error(status)
-    survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
+    survey = cache.from_hint(request.form.get("v"), (request.view_args or {}).get("slug", ""))
+    survey = survey or find_version((request.view_args or {}).get("slug", ""))
     if survey is None:
         return render_error(404)
     form = build_survey_form(survey, select_language(), request.form, sharing=True)
