@@ -1,0 +1,166 @@
+"""The spool: answers sent while the database is away are kept on the app server, the family
+gets a receipt, and the drain stores each one exactly once."""
+
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.review.counts import stored_counts
+from engage.surveys import cache, spool
+from engage.surveys.models import Answer, Response
+from tests.conftest import hidden_fields
+from tests.factories import import_default_survey
+from tests.surveys.outage import database_down
+
+URL = "/{lang}/surveys/graduate-profile"
+ANSWER = {
+    "q_role": "parent",
+    "q_competencies": ["critical_thinking", "languages"],
+    "q_top_three-1": "languages",
+    "q_hopes": "Que aprendan a pensar.",
+}
+
+
+@pytest.fixture
+def survey(app, tmp_path, monkeypatch):
+    cache.clear()
+    monkeypatch.setitem(app.config, "SPOOL_PATH", str(tmp_path / "spool.sqlite"))
+    with app.app_context():
+        import_default_survey()
+        db.session.commit()
+    assert app.test_client().get(URL.format(lang="en")).status_code == 200  # cached
+
+
+def open_form(client, lang="es"):
+    page = client.get(URL.format(lang=lang))
+    assert page.status_code == 200
+    return hidden_fields(page.get_data(as_text=True))
+
+
+def responses(app):
+    with app.app_context():
+        return db.session.execute(select(Response.receipt_code, Response.submission_token)).all()
+
+
+def test_an_answer_sent_during_an_outage_gets_a_receipt_and_is_stored_once(app, client, survey):
+    data = open_form(client) | ANSWER
+    with database_down(app):
+        sent = client.post(URL.format(lang="es"), data=data)
+        assert sent.status_code == 303
+        again = client.post(URL.format(lang="es"), data=data)  # the family taps Send again
+        assert again.location == sent.location
+        receipt = client.get(sent.location)
+        assert receipt.status_code == 200
+        page = receipt.get_data(as_text=True)
+        assert "will be counted in a few minutes" in page
+        assert "Read and rate" not in page
+        assert spool.status(app)["waiting"] == 1
+    assert responses(app) == []
+    with app.app_context():
+        outcome = spool.drain()
+    assert outcome == {"stored": 1, "already": 0, "failed": 0, "waiting": 0}
+    code = sent.location.rsplit("/", 1)[1]
+    assert responses(app) == [(code, data["submission_token"])]
+    with app.app_context():
+        texts = db.session.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
+        assert texts == ["Que aprendan a pensar."]
+        assert sum(c for (_s, d, _v), c in stored_counts().items() if d == "language") == 1
+        assert spool.drain()["stored"] == 0  # a second drain finds nothing to do
+    thanks = client.get(sent.location).get_data(as_text=True)
+    assert "will be counted in a few minutes" not in thanks and code in thanks
+    assert len(responses(app)) == 1
+
+
+def test_a_crash_between_commit_and_spool_delete_does_not_duplicate(app, client, survey):
+    with database_down(app):
+        for _ in range(2):
+            assert client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+    assert spool.status(app)["waiting"] == 2
+    real_delete = spool._delete
+    calls = []
+
+    def crash_once(connection, token):
+        calls.append(token)
+        if len(calls) == 1:
+            raise KeyboardInterrupt("the process died here")
+        real_delete(connection, token)
+
+    with app.app_context():
+        spool._delete = crash_once
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                spool.drain()
+        finally:
+            spool._delete = real_delete
+    assert len(responses(app)) == 1  # committed, but still in the spool
+    assert spool.status(app)["waiting"] == 2
+    with app.app_context():
+        outcome = spool.drain()
+    assert outcome == {"stored": 1, "already": 1, "failed": 0, "waiting": 0}
+    assert len(responses(app)) == 2
+
+
+def test_two_drains_at_once_store_each_answer_once(app, client, survey):
+    with database_down(app):
+        for _ in range(5):
+            client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+    assert spool.status(app)["waiting"] == 5
+    outcomes = []
+
+    def run():
+        with app.app_context():
+            outcomes.append(spool.drain())
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(o["stored"] for o in outcomes) == 5
+    assert len(responses(app)) == 5
+    assert spool.status(app)["waiting"] == 0
+
+
+def test_a_form_resent_after_the_database_is_back_is_stored_once(app, client, survey):
+    data = open_form(client) | ANSWER
+    with database_down(app):
+        sent = client.post(URL.format(lang="es"), data=data)
+    again = client.post(URL.format(lang="es"), data=data)  # back before the drain ran
+    assert again.status_code == 303
+    with app.app_context():
+        assert spool.drain() == {"stored": 0, "already": 1, "failed": 0, "waiting": 0}
+    assert len(responses(app)) == 1
+    assert sent.status_code == 303
+
+
+def test_when_even_the_spool_cannot_be_written_the_form_comes_back(app, client, survey, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    app.config["SPOOL_PATH"] = str(blocker / "spool.sqlite")
+    data = open_form(client) | ANSWER
+    with database_down(app):
+        sent = client.post(URL.format(lang="es"), data=data)
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 503
+    assert "please try again in a minute" in page
+    assert "Que aprendan a pensar.</textarea>" in page
+    assert 'value="critical_thinking" checked' in page
+    assert f'value="{data["submission_token"]}"' in page  # a retry is still one answer
+    assert responses(app) == []
+
+
+def test_the_spool_commands(app, client, survey, runner):
+    with database_down(app):
+        client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+        result = runner.invoke(args=["spool", "drain"])
+        assert result.exit_code == 1 and "1 still waiting" in result.output
+    status = runner.invoke(args=["spool", "status"])
+    assert status.exit_code == 0 and "1 waiting" in status.output
+    result = runner.invoke(args=["spool", "drain"])
+    assert result.exit_code == 0, result.output
+    assert "1 stored, 0 were already stored, 0 failed, 0 still waiting" in result.output
+    assert "0 waiting" in runner.invoke(args=["spool", "status"]).output
+    assert len(responses(app)) == 1
