@@ -76,6 +76,8 @@ class SurveyVersion:
     questions: tuple[CachedQuestion, ...]
     #: Form classes built for this version, by (language code, sharing): see forms.py.
     form_classes: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The blank survey page as rendered for each language (see views.py), tokens left out.
+    pages: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def hint(self) -> str:

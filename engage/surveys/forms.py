@@ -139,7 +139,8 @@ class RankField(Field):
 class SurveyForm(FlaskForm):
     """Base class; `build_survey_form` adds one field per question, named `q_<key>`."""
 
-    submission_token = HiddenField()
+    #: Labelled (never shown) so building the form needs no WTForms catalog.
+    submission_token = HiddenField("")
 
 
 def field_name(question: Question) -> str:

@@ -9,9 +9,19 @@ database is unreachable the page is served from the cache and answers go to the 
 import logging
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import render_error
@@ -87,6 +97,8 @@ def answer_survey(slug: str):
     # The form names the version it was built from, so its POST needs no look-up.
     version = cache.from_hint(request.form.get("v"), slug) if posted else None
     version = version or find_version(slug) or abort(404)
+    if not posted and _plain_get():
+        return _blank_page(version, language)
     for attempt in range(2):
         form = build_survey_form(version, language, request.form if posted else None, sharing=True)
         if not posted or not TOKEN_PATTERN.match(form.submission_token.data or ""):
@@ -108,8 +120,41 @@ def answer_survey(slug: str):
         # The version was closed or replaced since the form was opened: use the open one.
         version = find_version(slug) if attempt == 0 else None
         version = version or abort(404)
-    status = 400 if posted else 200
-    return _render_survey(version, form, via=_via()), status
+    if not posted:
+        return _render_survey(version, form, via=_via())
+    return _render_survey(version, form, via=_via()), 400
+
+
+CSRF_SLOT = "\x00csrf\x00"
+TOKEN_SLOT = "\x00token\x00"  # noqa: S105 - a placeholder, not a secret
+
+
+def _plain_get() -> bool:
+    """The public page as anyone first opens it: no query but the outreach tag, no message
+    waiting to be shown, nobody signed in."""
+    return (
+        set(request.args) <= {"via"}
+        and "_flashes" not in session
+        and not current_user.is_authenticated
+    )
+
+
+def _blank_page(version, language):
+    """The blank survey, rendered once per version, language and outreach tag, then served
+    with this request's CSRF and submission tokens put in (no form is built)."""
+    via = channel_tag(request.args.get("via"))
+    csrf = generate_csrf()
+    token = services.new_submission_token()
+    key = (id(current_app), tuple(current_app.config["LANGUAGES"]), language.code, via)
+    page = version.pages.get(key)
+    if page is None:
+        form = build_survey_form(version, language, None, sharing=True)
+        form.submission_token.data = token
+        html = _render_survey(version, form, via=via)
+        if html.count(csrf) != 1 or html.count(token) != 1:  # pragma: no cover - never cached
+            return html
+        page = version.pages[key] = html.replace(csrf, CSRF_SLOT).replace(token, TOKEN_SLOT)
+    return page.replace(CSRF_SLOT, csrf).replace(TOKEN_SLOT, token)
 
 
 def _via():

@@ -165,3 +165,25 @@ def test_a_survey_never_seen_while_the_database_is_away_is_an_error_page(app, cl
         page = client.get(URL.format(lang="en"))
     assert page.status_code == 503
     assert "Please try again in a moment" in page.get_data(as_text=True)
+
+
+def test_the_blank_page_is_rendered_once_and_carries_fresh_tokens(app, survey):
+    first_client, second_client = app.test_client(), app.test_client()
+    first = first_client.get(URL.format(lang="vi")).get_data(as_text=True)
+    second = second_client.get(URL.format(lang="vi")).get_data(as_text=True)
+    one, two = hidden_fields(first), hidden_fields(second)
+    assert one["csrf_token"] != two["csrf_token"]
+    assert one["submission_token"] != two["submission_token"]
+    assert first.replace(one["csrf_token"], "").replace(one["submission_token"], "") == (
+        second.replace(two["csrf_token"], "").replace(two["submission_token"], "")
+    )
+    assert "\x00" not in first
+    for client, fields in ((first_client, one), (second_client, two)):
+        sent = client.post(URL.format(lang="vi"), data=fields | FULL_ANSWER)
+        assert sent.status_code == 303
+    # The outreach tag rides along in its own copy of the page.
+    tagged = first_client.get(URL.format(lang="vi") + "?via=flyer-vi").get_data(as_text=True)
+    assert 'name="via" value="flyer-vi"' in tagged
+    assert 'name="via"' not in first_client.get(URL.format(lang="vi")).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Response.id))) == 2
