@@ -3,11 +3,12 @@
 Services take explicit arguments, flush rather than commit, and return what they made.
 """
 
+import functools
 import re
 import secrets
 from types import SimpleNamespace
 
-from sqlalchemy import exists, func, insert, literal, select
+from sqlalchemy import bindparam, exists, func, insert, select
 
 from ..audit import record_event
 from ..extensions import db
@@ -242,21 +243,14 @@ def store_submission(
         if question.maps_to in ("role", "school", "home_language"):
             values[question.maps_to] = value
         rows.extend(_answer_values(question, value, question.key in shared))
-    table = Response.__table__
     if only_if_open:
-        columns = list(values)
-        source = select(*[literal(values[name], type_=table.c[name].type) for name in columns])
-        source = source.where(
-            exists().where(
-                Survey.id == survey.id,
-                Survey.content_hash == survey.content_hash,
-                Survey.status == SurveyStatus.OPEN,
-            )
-        )
-        statement = insert(table).from_select(columns, source).returning(table.c.id)
+        guard = {"guard_id": survey.id, "guard_hash": survey.content_hash}
+        response_id = db.session.execute(_insert_if_open(), values | guard).scalar()
     else:
-        statement = insert(table).values(values).returning(table.c.id)
-    response_id = db.session.execute(statement).scalar()
+        table = Response.__table__
+        response_id = db.session.execute(
+            insert(table).values(values).returning(table.c.id)
+        ).scalar()
     if response_id is None:
         return None
     if rows:
@@ -267,6 +261,37 @@ def store_submission(
         )
     record_response_counts(SimpleNamespace(**values))
     return receipt_code
+
+
+RESPONSE_COLUMNS = (
+    "survey_id",
+    "language",
+    "submitted_at",
+    "source",
+    "receipt_code",
+    "submission_token",
+    "channel",
+    "role",
+    "school",
+    "home_language",
+)
+
+
+@functools.cache
+def _insert_if_open():
+    """INSERT INTO responses (...) SELECT :values WHERE the version is open and unchanged
+    RETURNING id: built once, so each submission only binds its values."""
+    table = Response.__table__
+    source = select(
+        *[bindparam(name, type_=table.c[name].type) for name in RESPONSE_COLUMNS]
+    ).where(
+        exists().where(
+            Survey.id == bindparam("guard_id"),
+            Survey.content_hash == bindparam("guard_hash"),
+            Survey.status == SurveyStatus.OPEN,
+        )
+    )
+    return insert(table).from_select(list(RESPONSE_COLUMNS), source).returning(table.c.id)
 
 
 def _answer_values(question, value, shared: bool) -> list[dict]:

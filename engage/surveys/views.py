@@ -127,6 +127,7 @@ def answer_survey(slug: str):
 
 CSRF_SLOT = "\x00csrf\x00"
 TOKEN_SLOT = "\x00token\x00"  # noqa: S105 - a placeholder, not a secret
+CODE_SLOT = "\x00code\x00"
 
 
 def _plain_get() -> bool:
@@ -234,14 +235,26 @@ def show_receipt(code: str):
         _unreachable_or_raise(error)
         found = None
     survey = cache.version(*found) if found else None
+    code = code.strip().upper()
     if survey is None:
         # Answers sent while the database was away wait in the spool, with their receipt.
-        if services.RECEIPT_PATTERN.match(code.strip().upper()) and spool.holds_receipt(code):
+        if services.RECEIPT_PATTERN.match(code) and spool.holds_receipt(code):
             return render_template("surveys/receipt.html", receipt_code=code, pending=True)
         abort(404)
-    return render_template(
-        "surveys/receipt.html", receipt_code=code.strip().upper(), survey=survey, pending=False
-    )
+    if not _plain_get():
+        return render_template(
+            "surveys/receipt.html", receipt_code=code, survey=survey, pending=False
+        )
+    # The same page for every receipt of a version in a language: rendered once.
+    key = ("receipt", id(current_app), tuple(current_app.config["LANGUAGES"]))
+    key += (select_language().code,)
+    page = survey.pages.get(key)
+    if page is None:
+        html = render_template(
+            "surveys/receipt.html", receipt_code=code, survey=survey, pending=False
+        )
+        page = survey.pages[key] = html.replace(code, CODE_SLOT)
+    return page.replace(CODE_SLOT, code)
 
 
 @bp.errorhandler(DatabaseUnavailable)
