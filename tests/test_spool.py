@@ -164,3 +164,22 @@ def test_the_spool_commands(app, client, survey, runner):
     assert "1 stored, 0 were already stored, 0 failed, 0 still waiting" in result.output
     assert "0 waiting" in runner.invoke(args=["spool", "status"]).output
     assert len(responses(app)) == 1
+
+
+def test_a_forum_post_sent_during_an_outage_comes_back_with_its_text(app, client):
+    from tests.forum.conftest import make_thread, thread_url
+
+    with app.app_context():
+        slug = make_thread().slug
+        db.session.commit()
+    page = client.get(thread_url(slug, "es")).get_data(as_text=True)
+    data = hidden_fields(page) | {"body": "Que sepan escuchar <y> hablar.", "language": "es"}
+    with database_down(app):
+        sent = client.post(thread_url(slug, "es"), data=data)
+        assert client.get(thread_url(slug, "es")).status_code == 503
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 503
+    assert "please try again in a minute" in html
+    assert "Que sepan escuchar &lt;y&gt; hablar.</textarea>" in html
+    resent = client.post(thread_url(slug, "es"), data=hidden_fields(html) | data)
+    assert resent.status_code == 303

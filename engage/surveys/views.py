@@ -262,6 +262,13 @@ def database_unavailable(error):
     return render_error(503)
 
 
+@bp.errorhandler(SQLAlchemyError)
+def database_error(error):
+    """Anything else the database refused while it is away: a 503 page and one log line."""
+    _unreachable_or_raise(error)
+    return render_error(503)
+
+
 @bp.before_app_request
 def _start_drainer():
     spool.start_drainer_thread(current_app._get_current_object())
