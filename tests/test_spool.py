@@ -183,3 +183,12 @@ def test_a_forum_post_sent_during_an_outage_comes_back_with_its_text(app, client
     assert "Que sepan escuchar &lt;y&gt; hablar.</textarea>" in html
     resent = client.post(thread_url(slug, "es"), data=hidden_fields(html) | data)
     assert resent.status_code == 303
+
+
+def test_the_background_drainer_waits_for_the_database(app, client, survey):
+    assert spool.drain_round(app) is None  # nothing spooled: not even a look at the database
+    with database_down(app):
+        client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+        assert spool.drain_round(app)["waiting"] == 1
+    assert spool.drain_round(app) == {"stored": 1, "already": 0, "failed": 0, "waiting": 0}
+    assert len(responses(app)) == 1

@@ -252,15 +252,22 @@ def _loop(app: Flask) -> None:
     while True:
         time.sleep(float(app.config.get("SPOOL_POLL_SECONDS", 5)))
         try:
-            if spool_path(app).exists() and status(app)["waiting"]:
-                with app.app_context():
-                    drain(app)
-                    db_remove(app)
+            drain_round(app)
         except Exception:  # keep the drainer alive through anything
             log.exception("spool drain round failed")
 
 
-def db_remove(app: Flask) -> None:
+def drain_round(app: Flask) -> dict | None:
+    """One round of the background drainer: nothing at all unless answers are waiting."""
+    if not spool_path(app).exists() or not status(app)["waiting"]:
+        return None
     from ..extensions import db
 
-    db.session.remove()
+    with app.app_context():
+        try:
+            outcome = drain(app)
+        finally:
+            db.session.remove()
+    if outcome["stored"] or outcome["already"]:
+        log.info("spool drained: %s", outcome)
+    return outcome
