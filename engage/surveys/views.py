@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from markupsafe import escape
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import render_error
@@ -128,6 +129,7 @@ def answer_survey(slug: str):
 CSRF_SLOT = "\x00csrf\x00"
 TOKEN_SLOT = "\x00token\x00"  # noqa: S105 - a placeholder, not a secret
 CODE_SLOT = "\x00code\x00"
+VIA_SLOT = "\x00via\x00"
 
 
 def _plain_get() -> bool:
@@ -141,20 +143,22 @@ def _plain_get() -> bool:
 
 
 def _blank_page(version, language):
-    """The blank survey, rendered once per version, language and outreach tag, then served
-    with this request's CSRF and submission tokens put in (no form is built)."""
+    """The blank survey, rendered once per version and language, then served with this
+    request's CSRF and submission tokens and outreach tag put in (no form is built)."""
     via = channel_tag(request.args.get("via"))
     csrf = generate_csrf()
     token = services.new_submission_token()
-    key = (id(current_app), tuple(current_app.config["LANGUAGES"]), language.code, via)
+    key = (id(current_app), tuple(current_app.config["LANGUAGES"]), language.code)
     page = version.pages.get(key)
     if page is None:
         form = build_survey_form(version, language, None, sharing=True)
         form.submission_token.data = token
-        html = _render_survey(version, form, via=via)
-        if html.count(csrf) != 1 or html.count(token) != 1:  # pragma: no cover - never cached
-            return html
+        html = _render_survey(version, form, via=VIA_SLOT)
+        if html.count(csrf) != 1 or html.count(token) != 1 or html.count(VIA_SLOT) != 1:
+            return _render_survey(version, form, via=via)  # pragma: no cover - never cached
         page = version.pages[key] = html.replace(csrf, CSRF_SLOT).replace(token, TOKEN_SLOT)
+    via_input = f'<input type="hidden" name="via" value="{escape(via)}">' if via else ""
+    page = page.replace(f'<input type="hidden" name="via" value="{VIA_SLOT}">', via_input)
     return page.replace(CSRF_SLOT, csrf).replace(TOKEN_SLOT, token)
 
 
