@@ -94,11 +94,51 @@ def test_a_crash_between_commit_and_spool_delete_does_not_duplicate(app, client,
                 spool.drain()
         finally:
             spool._delete = real_delete
-    assert len(responses(app)) == 1  # committed, but still in the spool
+    assert len(responses(app)) == 2  # committed (one batch), but still in the spool
     assert spool.status(app)["waiting"] == 2
     with app.app_context():
         outcome = spool.drain()
-    assert outcome == {"stored": 1, "already": 1, "failed": 0, "waiting": 0}
+    assert outcome == {"stored": 0, "already": 2, "failed": 0, "waiting": 0}
+    assert len(responses(app)) == 2
+
+
+def test_a_crash_in_the_slow_path_does_not_duplicate_either(app, client, survey, monkeypatch):
+    with database_down(app):
+        for _ in range(3):
+            client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+    monkeypatch.setattr(spool, "BATCH", 1)
+    real_delete = spool._delete
+    calls = []
+
+    def crash_second(connection, token):
+        calls.append(token)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("the process died here")
+        real_delete(connection, token)
+
+    with app.app_context():
+        monkeypatch.setattr(spool, "_delete", crash_second)
+        with pytest.raises(KeyboardInterrupt):
+            spool.drain()
+        monkeypatch.setattr(spool, "_delete", real_delete)
+        assert len(responses(app)) == 2 and spool.status(app)["waiting"] == 2
+        assert spool.drain() == {"stored": 1, "already": 1, "failed": 0, "waiting": 0}
+    assert len(responses(app)) == 3
+
+
+def test_an_entry_that_cannot_be_stored_stays_and_the_others_go(app, client, survey):
+    with database_down(app):
+        for _ in range(3):
+            client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+    import sqlite3
+
+    with sqlite3.connect(spool.spool_path(app)) as connection:
+        token = connection.execute("SELECT token FROM spooled LIMIT 1").fetchone()[0]
+        connection.execute("UPDATE spooled SET survey_id = 999999 WHERE token = ?", (token,))
+    with app.app_context():
+        assert spool.drain() == {"stored": 2, "already": 0, "failed": 1, "waiting": 1}
+    status = spool.status(app)
+    assert status["failing"] == 1 and "no longer in the database" in status["last_error"]
     assert len(responses(app)) == 2
 
 
@@ -192,3 +232,13 @@ def test_the_background_drainer_waits_for_the_database(app, client, survey):
         assert spool.drain_round(app)["waiting"] == 1
     assert spool.drain_round(app) == {"stored": 1, "already": 0, "failed": 0, "waiting": 0}
     assert len(responses(app)) == 1
+
+
+def test_a_stored_answers_receipt_is_shown_while_the_database_is_away(app, client, survey):
+    sent = client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+    assert sent.status_code == 303
+    with database_down(app):
+        receipt = client.get(sent.location)
+        assert receipt.status_code == 200
+        assert sent.location.rsplit("/", 1)[1] in receipt.get_data(as_text=True)
+        assert client.get("/en/receipt/not-a-code").status_code == 404

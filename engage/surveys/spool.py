@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy import select
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -179,26 +180,93 @@ def drain(app: Flask | None = None, limit: int | None = None) -> dict:
         if limit:
             query += f" LIMIT {int(limit)}"
         connection.row_factory = sqlite3.Row
-        for entry in connection.execute(query).fetchall():
+        entries = connection.execute(query).fetchall()
+        for start in range(0, len(entries), BATCH):
+            batch = entries[start : start + BATCH]
             try:
-                result = _store(entry, db, cache, services)
+                results = _store_batch(batch, db, cache, services)
             except Exception as error:
                 db.session.rollback()
                 if database_unreachable(error):
                     log.warning("spool drain: database still unreachable (%s)", error)
                     break
-                log.exception("spool drain: entry %s failed", entry["token"][:8])
-                connection.execute(
-                    "UPDATE spooled SET attempts = attempts + 1, last_error = ? WHERE token = ?",
-                    (str(error)[:500], entry["token"]),
-                )
-                outcome["failed"] += 1
-                continue
-            # Committed (or found stored): only now may the entry go.
-            _delete(connection, entry["token"])
-            outcome[result] += 1
+                results = None  # one entry is in the way: take them one at a time
+            if results is None and not _drain_one_by_one(batch, connection, outcome):
+                break
+            for token, result in (results or {}).items():
+                # Committed (or found stored): only now may the entry go.
+                _delete(connection, token)
+                outcome[result] += 1
         outcome["waiting"] = connection.execute("SELECT count(*) FROM spooled").fetchone()[0]
     return outcome
+
+
+#: Spooled answers stored per transaction while draining.
+BATCH = 100
+
+
+def _store_batch(batch, db, cache, services) -> dict[str, str]:
+    """Store a batch in one transaction: token -> "stored" or "already"."""
+    from .models import Response
+
+    tokens = [entry["token"] for entry in batch]
+    stored = set(
+        db.session.scalars(
+            select(Response.submission_token).where(Response.submission_token.in_(tokens))
+        )
+    )
+    results = {}
+    for entry in batch:
+        if entry["token"] in stored:
+            results[entry["token"]] = "already"
+            continue
+        _insert(entry, cache, services)
+        results[entry["token"]] = "stored"
+    db.session.commit()
+    return results
+
+
+def _drain_one_by_one(batch, connection, outcome) -> bool:
+    """The slow path for a batch that failed as a whole; False when the database is away."""
+    from ..extensions import db
+    from . import cache, services
+
+    for entry in batch:
+        try:
+            result = _store(entry, db, cache, services)
+        except Exception as error:
+            db.session.rollback()
+            if database_unreachable(error):
+                log.warning("spool drain: database still unreachable (%s)", error)
+                return False
+            log.exception("spool drain: entry %s failed", entry["token"][:8])
+            connection.execute(
+                "UPDATE spooled SET attempts = attempts + 1, last_error = ? WHERE token = ?",
+                (str(error)[:500], entry["token"]),
+            )
+            outcome["failed"] += 1
+            continue
+        _delete(connection, entry["token"])
+        outcome[result] += 1
+    return True
+
+
+def _insert(entry, cache, services) -> None:
+    version = cache.version(entry["survey_id"], entry["content_hash"])
+    if version is None:
+        raise LookupError(f"survey version {entry['survey_id']} is no longer in the database")
+    payload = json.loads(entry["payload"])
+    services.store_submission(
+        version,
+        entry["language"],
+        payload["answers"],
+        entry["token"],
+        shared=set(payload.get("shared") or ()),
+        channel=payload.get("channel"),
+        receipt_code=entry["receipt_code"],
+        submitted_at=datetime.fromisoformat(entry["submitted_at"]),
+        only_if_open=False,
+    )
 
 
 def _store(entry, db, cache, services) -> str:
@@ -206,22 +274,8 @@ def _store(entry, db, cache, services) -> str:
     if services.receipt_for_token(token) is not None:
         db.session.rollback()
         return "already"
-    version = cache.version(entry["survey_id"], entry["content_hash"])
-    if version is None:
-        raise LookupError(f"survey version {entry['survey_id']} is no longer in the database")
-    payload = json.loads(entry["payload"])
     try:
-        services.store_submission(
-            version,
-            entry["language"],
-            payload["answers"],
-            token,
-            shared=set(payload.get("shared") or ()),
-            channel=payload.get("channel"),
-            receipt_code=entry["receipt_code"],
-            submitted_at=datetime.fromisoformat(entry["submitted_at"]),
-            only_if_open=False,
-        )
+        _insert(entry, cache, services)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

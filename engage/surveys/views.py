@@ -233,16 +233,18 @@ def _share_field(form, question):
 
 @bp.get("/<lang_code>/receipt/<code>")
 def show_receipt(code: str):
+    away = False
     try:
         found = services.receipt_survey(code)
+        survey = cache.version(*found) if found else None
     except SQLAlchemyError as error:
         _unreachable_or_raise(error)
-        found = None
-    survey = cache.version(*found) if found else None
+        survey, away = None, True
     code = code.strip().upper()
     if survey is None:
-        # Answers sent while the database was away wait in the spool, with their receipt.
-        if services.RECEIPT_PATTERN.match(code) and spool.holds_receipt(code):
+        # Answers sent while the database was away wait in the spool, with their receipt. While
+        # it is away, a receipt cannot be checked: the family who was just given it sees it.
+        if services.RECEIPT_PATTERN.match(code) and (away or spool.holds_receipt(code)):
             return render_template("surveys/receipt.html", receipt_code=code, pending=True)
         abort(404)
     if not _plain_get():
