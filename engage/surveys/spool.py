@@ -193,10 +193,14 @@ def drain(app: Flask | None = None, limit: int | None = None) -> dict:
                 results = None  # one entry is in the way: take them one at a time
             if results is None and not _drain_one_by_one(batch, connection, outcome):
                 break
-            for token, result in (results or {}).items():
-                # Committed (or found stored): only now may the entry go.
-                _delete(connection, token)
-                outcome[result] += 1
+            if results:
+                # Committed (or found stored): only now may the entries go, in one transaction.
+                connection.execute("BEGIN")
+                for token in results:
+                    _delete(connection, token)
+                connection.execute("COMMIT")
+                for result in results.values():
+                    outcome[result] += 1
         outcome["waiting"] = connection.execute("SELECT count(*) FROM spooled").fetchone()[0]
     return outcome
 
