@@ -242,3 +242,20 @@ def test_a_stored_answers_receipt_is_shown_while_the_database_is_away(app, clien
         assert receipt.status_code == 200
         assert sent.location.rsplit("/", 1)[1] in receipt.get_data(as_text=True)
         assert client.get("/en/receipt/not-a-code").status_code == 404
+
+
+def test_a_drained_batch_keeps_each_answer_with_its_own_response(app, client, survey):
+    sent = {}
+    with database_down(app):
+        for i in range(4):
+            data = open_form(client, "es") | ANSWER | {"q_hopes": f"Respuesta {i}"}
+            sent[data["submission_token"]] = f"Respuesta {i}"
+            assert client.post(URL.format(lang="es"), data=data).status_code == 303
+    with app.app_context():
+        assert spool.drain()["stored"] == 4
+        rows = db.session.execute(
+            select(Response.submission_token, Answer.text)
+            .join(Answer, Answer.response_id == Response.id)
+            .where(Answer.text.is_not(None))
+        ).all()
+    assert dict(rows) == sent

@@ -220,11 +220,79 @@ def store_submission(
     `submission_token` means the same form was already stored.
     """
     receipt_code = receipt_code or new_receipt_code()
-    submitted_at = submitted_at or utcnow()
+    values, rows = _response_values(
+        survey, language, answers, submission_token, shared, channel, receipt_code, submitted_at
+    )
+    if only_if_open:
+        guard = {"guard_id": survey.id, "guard_hash": survey.content_hash}
+        response_id = db.session.execute(_insert_if_open(), values | guard).scalar()
+    else:
+        table = Response.__table__
+        response_id = db.session.execute(
+            insert(table).values(values).returning(table.c.id)
+        ).scalar()
+    if response_id is None:
+        return None
+    if rows:
+        db.session.execute(
+            insert(Answer.__table__),
+            [ANSWER_DEFAULTS | row | {"response_id": response_id} for row in rows],
+        )
+    record_response_counts(SimpleNamespace(**values))
+    return receipt_code
+
+
+ANSWER_DEFAULTS = {"option_value": None, "rank": None, "text": None, "hold_reason": None}
+
+
+def store_submissions(submissions: list[dict]) -> None:
+    """Store many web responses at once (the spool's drain): one insert of all the responses,
+    one of all their answers, then the counts. Each item holds `store_submission`'s arguments
+    (survey, language, answers, submission_token, shared, channel, receipt_code,
+    submitted_at); none is checked for being open. The caller commits."""
+    prepared = [
+        _response_values(
+            item["survey"],
+            item["language"],
+            item["answers"],
+            item["submission_token"],
+            item.get("shared") or frozenset(),
+            item.get("channel"),
+            item.get("receipt_code") or new_receipt_code(),
+            item.get("submitted_at"),
+        )
+        for item in submissions
+    ]
+    if not prepared:
+        return
+    table = Response.__table__
+    ids = (
+        db.session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [values for values, _rows in prepared],
+        )
+        .scalars()
+        .all()
+    )
+    answers = [
+        ANSWER_DEFAULTS | row | {"response_id": response_id}
+        for response_id, (_values, rows) in zip(ids, prepared, strict=True)
+        for row in rows
+    ]
+    if answers:
+        db.session.execute(insert(Answer.__table__), answers)
+    for values, _rows in prepared:
+        record_response_counts(SimpleNamespace(**values))
+
+
+def _response_values(
+    survey, language, answers, submission_token, shared, channel, receipt_code, submitted_at
+) -> tuple[dict, list[dict]]:
+    """The response row and its answer rows, as column values."""
     values = {
         "survey_id": survey.id,
         "language": language,
-        "submitted_at": submitted_at,
+        "submitted_at": submitted_at or utcnow(),
         "source": ResponseSource.WEB,
         "receipt_code": receipt_code,
         "submission_token": submission_token,
@@ -243,24 +311,7 @@ def store_submission(
         if question.maps_to in ("role", "school", "home_language"):
             values[question.maps_to] = value
         rows.extend(_answer_values(question, value, question.key in shared))
-    if only_if_open:
-        guard = {"guard_id": survey.id, "guard_hash": survey.content_hash}
-        response_id = db.session.execute(_insert_if_open(), values | guard).scalar()
-    else:
-        table = Response.__table__
-        response_id = db.session.execute(
-            insert(table).values(values).returning(table.c.id)
-        ).scalar()
-    if response_id is None:
-        return None
-    if rows:
-        defaults = {"option_value": None, "rank": None, "text": None, "hold_reason": None}
-        db.session.execute(
-            insert(Answer.__table__),
-            [defaults | row | {"response_id": response_id} for row in rows],
-        )
-    record_response_counts(SimpleNamespace(**values))
-    return receipt_code
+    return values, rows
 
 
 RESPONSE_COLUMNS = (

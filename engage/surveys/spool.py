@@ -219,13 +219,14 @@ def _store_batch(batch, db, cache, services) -> dict[str, str]:
             select(Response.submission_token).where(Response.submission_token.in_(tokens))
         )
     )
-    results = {}
+    results, submissions = {}, []
     for entry in batch:
-        if entry["token"] in stored:
+        if entry["token"] in stored or entry["token"] in results:
             results[entry["token"]] = "already"
             continue
-        _insert(entry, cache, services)
+        submissions.append(_submission(entry, cache))
         results[entry["token"]] = "stored"
+    services.store_submissions(submissions)
     db.session.commit()
     return results
 
@@ -255,22 +256,27 @@ def _drain_one_by_one(batch, connection, outcome) -> bool:
     return True
 
 
-def _insert(entry, cache, services) -> None:
+def _submission(entry, cache) -> dict:
+    """A spooled entry as `services.store_submission(s)` takes it."""
     version = cache.version(entry["survey_id"], entry["content_hash"])
     if version is None:
         raise LookupError(f"survey version {entry['survey_id']} is no longer in the database")
     payload = json.loads(entry["payload"])
-    services.store_submission(
-        version,
-        entry["language"],
-        payload["answers"],
-        entry["token"],
-        shared=set(payload.get("shared") or ()),
-        channel=payload.get("channel"),
-        receipt_code=entry["receipt_code"],
-        submitted_at=datetime.fromisoformat(entry["submitted_at"]),
-        only_if_open=False,
-    )
+    return {
+        "survey": version,
+        "language": entry["language"],
+        "answers": payload["answers"],
+        "submission_token": entry["token"],
+        "shared": set(payload.get("shared") or ()),
+        "channel": payload.get("channel"),
+        "receipt_code": entry["receipt_code"],
+        "submitted_at": datetime.fromisoformat(entry["submitted_at"]),
+    }
+
+
+def _insert(entry, cache, services) -> None:
+    submission = _submission(entry, cache)
+    services.store_submission(submission.pop("survey"), **submission, only_if_open=False)
 
 
 def _store(entry, db, cache, services) -> str:
