@@ -259,3 +259,9 @@ def test_a_drained_batch_keeps_each_answer_with_its_own_response(app, client, su
             .where(Answer.text.is_not(None))
         ).all()
     assert dict(rows) == sent
+
+
+def test_only_the_app_reads_the_spool(app, client, survey):
+    with database_down(app):
+        client.post(URL.format(lang="en"), data=open_form(client, "en") | ANSWER)
+    assert spool.spool_path(app).stat().st_mode & 0o077 == 0

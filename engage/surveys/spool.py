@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -73,9 +74,12 @@ def spool_path(app: Flask | None = None) -> Path:
 
 
 def _connect(path: Path, create: bool = True) -> sqlite3.Connection:
-    if not create and not path.exists():
+    new = not path.exists()
+    if new and not create:
         raise FileNotFoundError(path)
     connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+    if new:
+        os.chmod(path, 0o600)  # answers wait here: only the app's own user reads them
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")  # fsync before a receipt is shown
     connection.execute(SCHEMA)
