@@ -304,7 +304,7 @@ def too_large(error):
     """Too much was sent to be read at all: the survey page again, saying what happened."""
     if request.endpoint != "surveys.answer_survey" or request.method != "POST":
         return render_error(413)
-    survey = find_version((request.view_args or {}).get("slug", ""))
+    survey = _version_for_error_page()
     if survey is None:
         return render_error(404)
     # The form could not be read, so it cannot be filled in again (request.form would fail).
@@ -318,11 +318,20 @@ def too_large(error):
     return _render_survey(survey, form, form_error=message), 413
 
 
+def _version_for_error_page():
+    """The version an error page shows again; None (a plain error page) if there is none or the
+    database is away with nothing cached."""
+    try:
+        return find_version((request.view_args or {}).get("slug", ""))
+    except DatabaseUnavailable:
+        return None
+
+
 def _give_form_back(message: str, status: int):
     if request.endpoint != "surveys.answer_survey" or request.method != "POST":
         return render_error(status)
     survey = cache.from_hint(request.form.get("v"), (request.view_args or {}).get("slug", ""))
-    survey = survey or find_version((request.view_args or {}).get("slug", ""))
+    survey = survey or _version_for_error_page()
     if survey is None:
         return render_error(404)
     form = build_survey_form(survey, select_language(), request.form, sharing=True)
