@@ -155,6 +155,14 @@ class Config:
     #: More posts than this waiting for moderation (or one older than a day) sends a reminder.
     NOTIFY_MODERATION_BACKLOG = int(os.environ.get("NOTIFY_MODERATION_BACKLOG", "10"))
 
+    #: Survey answers that cannot reach the database wait here (a local SQLite file, fsynced)
+    #: until it is back; empty: spool.sqlite in the instance folder.
+    SPOOL_PATH = os.environ.get("SPOOL_PATH", "")
+    #: "thread": each app process drains the spool in the background every SPOOL_POLL_SECONDS;
+    #: "worker": only `engage spool drain` does.
+    SPOOL_DRAINER = os.environ.get("SPOOL_DRAINER", "thread")
+    SPOOL_POLL_SECONDS = float(os.environ.get("SPOOL_POLL_SECONDS", "5"))
+
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -174,6 +182,7 @@ class TestConfig(Config):
     THEME_ENCODER = os.environ.get("TEST_THEME_ENCODER", "tfidf")
     THEME_RUNNER = "worker"
     MAIL_SENDER = "worker"
+    SPOOL_DRAINER = "worker"
 
 
 class ProductionConfig(Config):

@@ -37,6 +37,7 @@ def register_commands(app: Flask) -> None:
         themes_command,
         notify_command,
         counts_command,
+        spool_command,
     ):
         app.cli.add_command(command)
 
@@ -321,3 +322,37 @@ def counts_rebuild():
         f"{responses} responses counted in {len(cells)} cells; "
         f"{out_of_step} cells were out of step and are now corrected"
     )
+
+
+@click.group("spool")
+def spool_command():
+    """Survey answers kept on this server while the database was unreachable."""
+
+
+@spool_command.command("status")
+@with_appcontext
+def spool_status():
+    """How many answers wait in the spool, since when, and the last drain error."""
+    from .surveys import spool
+
+    summary = spool.status(current_app._get_current_object())
+    click.echo(f"{summary['waiting']} waiting in {summary['path']}")
+    if summary["waiting"]:
+        click.echo(f"oldest sent at {summary['oldest']}; {summary['failing']} failed to drain")
+    if summary["last_error"]:
+        click.echo(f"last error: {summary['last_error']}")
+
+
+@spool_command.command("drain")
+@with_appcontext
+def spool_drain():
+    """Store the spooled answers in the database now (each exactly once)."""
+    from .surveys import spool
+
+    outcome = spool.drain(current_app._get_current_object())
+    click.echo(
+        f"{outcome['stored']} stored, {outcome['already']} were already stored, "
+        f"{outcome['failed']} failed, {outcome['waiting']} still waiting"
+    )
+    if outcome["failed"] or outcome["waiting"]:
+        raise SystemExit(1)

@@ -5,6 +5,7 @@ Every page works without JavaScript. A browser is known by a random id in its si
 cookie; only a keyed hash of it is ever stored or used as a rate-limit key.
 """
 
+import logging
 import re
 
 from flask import (
@@ -20,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import render_error
 from ..extensions import db, limiter
@@ -34,6 +35,7 @@ from .forms import PostForm, ReportForm, build_rating_form
 from .models import PostStatus, ReportReason, ThreadStatus
 
 bp = Blueprint("forum", __name__)
+log = logging.getLogger(__name__)
 
 ANSWER_IDS = re.compile(r"^\d{1,10}(?:,\d{1,10}){0,9}$")
 
@@ -313,6 +315,35 @@ def too_large(error):
         "it and send it again."
     )
     return _render_thread(thread, form, message, 413)
+
+
+@bp.errorhandler(SQLAlchemyError)
+def database_error(error):
+    """The database is unreachable: a post comes back with its text, to send again in a
+    minute; any other forum page says to try again (503, one log line, no traceback)."""
+    from ..surveys.spool import database_unreachable
+
+    if not database_unreachable(error):
+        raise error
+    log.warning("database unreachable on %s: %s", request.path, str(error).splitlines()[0])
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass
+    if request.endpoint != "forum.show_thread" or request.method != "POST":
+        return render_error(503)
+    form = PostForm(formdata=request.form)
+    form.set_languages(offered_languages(), select_language().code)
+    message = _(
+        "Your post could not be sent just now. Everything you typed is still here: please "
+        "try again in a minute."
+    )
+    return render_template(
+        "forum/try_again.html",
+        form=form,
+        form_error=message,
+        slug=(request.view_args or {}).get("slug", ""),
+    ), 503
 
 
 def _give_form_back(message: str, status: int):

@@ -1,4 +1,4 @@
-"""The answering form, built at request time from a survey's questions.
+"""The answering form, built from a survey's questions (once per cached version and language).
 
 Every error message goes through gettext so it reaches the family in their language, and no
 field sets the HTML `required` or `maxlength` attribute: the browser would then block or cut
@@ -139,7 +139,8 @@ class RankField(Field):
 class SurveyForm(FlaskForm):
     """Base class; `build_survey_form` adds one field per question, named `q_<key>`."""
 
-    submission_token = HiddenField()
+    #: Labelled (never shown) so building the form needs no WTForms catalog.
+    submission_token = HiddenField("")
 
 
 def field_name(question: Question) -> str:
@@ -163,6 +164,11 @@ def build_survey_form(
     `sharing` adds, beside each open question others may rate, an unticked box "others may
     read this answer": only the person themself can give that consent, so staff entry has none.
     """
+
+    classes = getattr(survey, "form_classes", None)  # a cached, immutable SurveyVersion
+    cache_key = (language.code, bool(sharing), base)
+    if classes is not None and cache_key in classes:
+        return classes[cache_key](formdata=formdata)
 
     def text(texts):
         return localized(texts, language, survey.default_language)[0]
@@ -212,6 +218,8 @@ def build_survey_form(
                 )
         attributes[field_name(question)] = field
     form_class = type("BuiltSurveyForm", (base or SurveyForm,), attributes)
+    if classes is not None:
+        classes[cache_key] = form_class
     return form_class(formdata=formdata)
 
 

@@ -3,13 +3,16 @@
 Services take explicit arguments, flush rather than commit, and return what they made.
 """
 
+import functools
 import re
 import secrets
+from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, insert, select
 
 from ..audit import record_event
 from ..extensions import db
+from ..models_base import utcnow
 from ..review.counts import record_response_counts
 from ..text import clean_text, hold_reason
 from .loader import SurveyDefinition, SurveyFileError
@@ -196,20 +199,202 @@ def submit_response(
     return response
 
 
-def _answer_rows(question: Question, value, shared: bool) -> list[Answer]:
+def store_submission(
+    survey,
+    language: str,
+    answers: dict[str, object],
+    submission_token: str,
+    shared: set[str] | frozenset[str] = frozenset(),
+    channel: str | None = None,
+    receipt_code: str | None = None,
+    submitted_at=None,
+    only_if_open: bool = True,
+) -> str | None:
+    """Store a family's web response in three statements; returns its receipt code.
+
+    The fast path of `submit_response` for the answering page and the spool: `survey` is a
+    cached `SurveyVersion` (or a Survey), and the response row, its answers (one executemany)
+    and the dashboard counts are written without loading anything. With `only_if_open`, the
+    response is inserted only while that version is still open and unchanged; None means it
+    is not (nothing was written). The caller commits; a unique-constraint error on
+    `submission_token` means the same form was already stored.
+    """
+    receipt_code = receipt_code or new_receipt_code()
+    values, rows = _response_values(
+        survey, language, answers, submission_token, shared, channel, receipt_code, submitted_at
+    )
+    if only_if_open:
+        guard = {"guard_id": survey.id, "guard_hash": survey.content_hash}
+        response_id = db.session.execute(_insert_if_open(), values | guard).scalar()
+    else:
+        table = Response.__table__
+        response_id = db.session.execute(
+            insert(table).values(values).returning(table.c.id)
+        ).scalar()
+    if response_id is None:
+        return None
+    if rows:
+        db.session.execute(
+            insert(Answer.__table__),
+            [ANSWER_DEFAULTS | row | {"response_id": response_id} for row in rows],
+        )
+    record_response_counts(SimpleNamespace(**values))
+    return receipt_code
+
+
+ANSWER_DEFAULTS = {"option_value": None, "rank": None, "text": None, "hold_reason": None}
+
+
+def store_submissions(submissions: list[dict]) -> None:
+    """Store many web responses at once (the spool's drain): one insert of all the responses,
+    one of all their answers, then the counts. Each item holds `store_submission`'s arguments
+    (survey, language, answers, submission_token, shared, channel, receipt_code,
+    submitted_at); none is checked for being open. The caller commits."""
+    prepared = [
+        _response_values(
+            item["survey"],
+            item["language"],
+            item["answers"],
+            item["submission_token"],
+            item.get("shared") or frozenset(),
+            item.get("channel"),
+            item.get("receipt_code") or new_receipt_code(),
+            item.get("submitted_at"),
+        )
+        for item in submissions
+    ]
+    if not prepared:
+        return
+    table = Response.__table__
+    ids = (
+        db.session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [values for values, _rows in prepared],
+        )
+        .scalars()
+        .all()
+    )
+    answers = [
+        ANSWER_DEFAULTS | row | {"response_id": response_id}
+        for response_id, (_values, rows) in zip(ids, prepared, strict=True)
+        for row in rows
+    ]
+    if answers:
+        db.session.execute(insert(Answer.__table__), answers)
+    for values, _rows in prepared:
+        record_response_counts(SimpleNamespace(**values))
+
+
+def _response_values(
+    survey, language, answers, submission_token, shared, channel, receipt_code, submitted_at
+) -> tuple[dict, list[dict]]:
+    """The response row and its answer rows, as column values."""
+    values = {
+        "survey_id": survey.id,
+        "language": language,
+        "submitted_at": submitted_at or utcnow(),
+        "source": ResponseSource.WEB,
+        "receipt_code": receipt_code,
+        "submission_token": submission_token,
+        "channel": channel,
+        "role": None,
+        "school": None,
+        "home_language": None,
+    }
+    rows = []
+    for question in survey.questions:
+        value = answers.get(question.key)
+        if question.kind == QuestionKind.OPEN and value is not None:
+            value = clean_text(str(value))
+        if value in (None, "", []):
+            continue
+        if question.maps_to in ("role", "school", "home_language"):
+            values[question.maps_to] = value
+        rows.extend(_answer_values(question, value, question.key in shared))
+    return values, rows
+
+
+RESPONSE_COLUMNS = (
+    "survey_id",
+    "language",
+    "submitted_at",
+    "source",
+    "receipt_code",
+    "submission_token",
+    "channel",
+    "role",
+    "school",
+    "home_language",
+)
+
+
+@functools.cache
+def _insert_if_open():
+    """INSERT INTO responses (...) SELECT :values WHERE the version is open and unchanged
+    RETURNING id: built once, so each submission only binds its values."""
+    table = Response.__table__
+    source = select(
+        *[bindparam(name, type_=table.c[name].type) for name in RESPONSE_COLUMNS]
+    ).where(
+        exists().where(
+            Survey.id == bindparam("guard_id"),
+            Survey.content_hash == bindparam("guard_hash"),
+            Survey.status == SurveyStatus.OPEN,
+        )
+    )
+    return insert(table).from_select(list(RESPONSE_COLUMNS), source).returning(table.c.id)
+
+
+def _answer_values(question, value, shared: bool) -> list[dict]:
+    """The answer rows of one question, as column values (the same rows as `_answer_rows`)."""
+    row = {"question_id": question.id, "shareable": False}
     kind = question.kind
     if kind == QuestionKind.OPEN:
         shareable = shared and question.may_be_shared
         return [
+            row
+            | {"text": value, "shareable": shareable}
+            | {"hold_reason": hold_reason(value) if shareable else None}
+        ]
+    if kind == QuestionKind.MULTIPLE:
+        return [row | {"option_value": v} for v in value]
+    if kind == QuestionKind.RANK:
+        return [row | {"option_value": v, "rank": i} for i, v in enumerate(value, 1)]
+    return [row | {"option_value": str(value)}]
+
+
+def receipt_for_token(token: str) -> str | None:
+    return db.session.scalar(select(Response.receipt_code).filter_by(submission_token=token))
+
+
+def receipt_survey(code: str) -> tuple[int, str] | None:
+    """(id, content hash) of the survey version a receipt code belongs to (one statement)."""
+    code = code.strip().upper()
+    if not RECEIPT_PATTERN.match(code):
+        return None
+    row = db.session.execute(
+        select(Response.survey_id, Survey.content_hash)
+        .join(Survey, Survey.id == Response.survey_id)
+        .where(Response.receipt_code == code)
+    ).first()
+    return (row.survey_id, row.content_hash) if row else None
+
+
+def _answer_rows(question: Question, value, shared: bool) -> list[Answer]:
+    kind = question.kind
+    ref = {"question": question}
+    if kind == QuestionKind.OPEN:
+        shareable = shared and question.may_be_shared
+        return [
             Answer(
-                question=question,
+                **ref,
                 text=value,
                 shareable=shareable,
                 hold_reason=hold_reason(value) if shareable else None,
             )
         ]
     if kind == QuestionKind.MULTIPLE:
-        return [Answer(question=question, option_value=v) for v in value]
+        return [Answer(**ref, option_value=v) for v in value]
     if kind == QuestionKind.RANK:
-        return [Answer(question=question, option_value=v, rank=i) for i, v in enumerate(value, 1)]
-    return [Answer(question=question, option_value=str(value))]
+        return [Answer(**ref, option_value=v, rank=i) for i, v in enumerate(value, 1)]
+    return [Answer(**ref, option_value=str(value))]

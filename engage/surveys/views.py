@@ -1,18 +1,37 @@
-"""The public answering flow: landing page, a survey in the reader's language, the receipt."""
+"""The public answering flow: landing page, a survey in the reader's language, the receipt.
 
+The survey comes from the per-process cache (engage/surveys/cache.py): a GET asks the
+database one thing (which version is open) and a POST stores in three statements. While the
+database is unreachable the page is served from the cache and answers go to the spool
+(engage/surveys/spool.py).
+"""
+
+import logging
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
+from markupsafe import escape
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, select_language
 from ..limits import address_key, browser_key, config_limit
+from ..models_base import utcnow
 from ..outreach.channels import channel_tag
-from . import services
+from . import cache, services, spool
 from .forms import (
     build_survey_form,
     cleaned_answers,
@@ -22,6 +41,7 @@ from .forms import (
 )
 
 bp = Blueprint("surveys", __name__)
+log = logging.getLogger(__name__)
 
 TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 #: Session key: the receipt of each survey this browser has sent (slug -> code). It lives only
@@ -36,49 +56,162 @@ def choose_language():
 
 @bp.get("/<lang_code>/")
 def list_surveys():
-    return render_template("surveys/index.html", surveys=services.open_surveys())
+    try:
+        surveys = services.open_surveys()
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+        surveys = cache.open_versions()  # the database is away: the surveys last seen open
+    return render_template("surveys/index.html", surveys=surveys)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached and nothing cached can stand in for it."""
+
+
+def _unreachable_or_raise(error: Exception) -> None:
+    """Carry on after an error that only says the database is away; raise anything else."""
+    if not spool.database_unreachable(error):
+        raise error
+    log.warning("database unreachable on %s: %s", request.path, str(error).splitlines()[0])
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the session is reset either way
+        pass
+
+
+def find_version(slug: str):
+    """The newest open version of `slug` (one statement); while the database is unreachable,
+    the version this process last saw open."""
+    try:
+        return cache.current_open(slug)
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+        version = cache.last_open(slug)
+        if version is None:
+            raise DatabaseUnavailable() from error
+        return version
 
 
 @bp.route("/<lang_code>/surveys/<slug>", methods=["GET", "POST"])
 @limiter.limit(config_limit("SUBMIT_RATE_LIMIT"), methods=["POST"], key_func=browser_key)
 @limiter.limit(config_limit("SUBMIT_ADDRESS_RATE_LIMIT"), methods=["POST"], key_func=address_key)
 def answer_survey(slug: str):
-    survey = services.find_open_survey(slug) or abort(404)
     language = select_language()
-    answered_code = session.get(ANSWERED_KEY, {}).get(survey.slug)
-    if request.method == "GET" and answered_code:
+    posted = request.method == "POST"
+    # The form names the version it was built from, so its POST needs no look-up.
+    version = cache.from_hint(request.form.get("v"), slug) if posted else None
+    version = version or find_version(slug) or abort(404)
+    answered_code = session.get(ANSWERED_KEY, {}).get(slug)
+    if not posted and answered_code:
         # Back after sending re-fetches the page: say it was sent rather than offer a blank
         # form whose Send would store a second response.
-        return render_template("surveys/answered.html", survey=survey, code=answered_code)
-    formdata = request.form if request.method == "POST" else None
-    form = build_survey_form(survey, language, formdata, sharing=True)
-    if request.method == "GET" or not TOKEN_PATTERN.match(form.submission_token.data or ""):
-        # A form that arrived without its token still keeps what was typed; it gets a new one.
-        form.submission_token.data = services.new_submission_token()
-    if request.method == "POST" and form.validate():
-        token = form.submission_token.data
-        response = services.response_for_token(token)
-        if response is None:
-            try:
-                response = services.submit_response(
-                    survey,
-                    language.code,
-                    cleaned_answers(survey, form),
-                    token,
-                    shared=shared_questions(survey, form),
-                    channel=channel_tag(request.form.get("via")),
-                )
-                db.session.commit()
-            except IntegrityError:
-                # The same form arrived twice at once: the other request stored it.
-                db.session.rollback()
-                response = services.response_for_token(token)
-                if response is None:
-                    raise
-        session[ANSWERED_KEY] = session.get(ANSWERED_KEY, {}) | {survey.slug: response.receipt_code}
-        return redirect(url_for("surveys.show_receipt", code=response.receipt_code), code=303)
-    status = 400 if request.method == "POST" else 200
-    return _render_survey(survey, form, via=channel_tag(request.form.get("via"))), status
+        return render_template("surveys/answered.html", survey=version, code=answered_code)
+    if not posted and _plain_get():
+        return _blank_page(version, language)
+    for attempt in range(2):
+        form = build_survey_form(version, language, request.form if posted else None, sharing=True)
+        if not posted or not TOKEN_PATTERN.match(form.submission_token.data or ""):
+            # A form that arrived without its token still keeps what was typed; it gets a new one.
+            form.submission_token.data = services.new_submission_token()
+        if not (posted and form.validate()):
+            break
+        try:
+            receipt_code = _store(version, language, form)
+        except spool.SpoolUnavailable as error:
+            log.error("spool unavailable, answers given back: %s", error)
+            message = _(
+                "Your answers could not be saved just now. Everything you typed is still "
+                "here: please try again in a minute."
+            )
+            return _render_survey(version, form, form_error=message, via=_via()), 503
+        if receipt_code is not None:
+            session[ANSWERED_KEY] = session.get(ANSWERED_KEY, {}) | {slug: receipt_code}
+            return redirect(url_for("surveys.show_receipt", code=receipt_code), code=303)
+        # The version was closed or replaced since the form was opened: use the open one.
+        version = find_version(slug) if attempt == 0 else None
+        version = version or abort(404)
+    if not posted:
+        return _render_survey(version, form, via=_via())
+    return _render_survey(version, form, via=_via()), 400
+
+
+CSRF_SLOT = "\x00csrf\x00"
+TOKEN_SLOT = "\x00token\x00"  # noqa: S105 - a placeholder, not a secret
+CODE_SLOT = "\x00code\x00"
+VIA_SLOT = "\x00via\x00"
+
+
+def _plain_get() -> bool:
+    """The public page as anyone first opens it: no query but the outreach tag, no message
+    waiting to be shown, nobody signed in."""
+    return (
+        set(request.args) <= {"via"}
+        and "_flashes" not in session
+        and not current_user.is_authenticated
+    )
+
+
+def _blank_page(version, language):
+    """The blank survey, rendered once per version and language, then served with this
+    request's CSRF and submission tokens and outreach tag put in (no form is built)."""
+    via = channel_tag(request.args.get("via"))
+    csrf = generate_csrf()
+    token = services.new_submission_token()
+    key = (id(current_app), tuple(current_app.config["LANGUAGES"]), language.code)
+    page = version.pages.get(key)
+    if page is None:
+        form = build_survey_form(version, language, None, sharing=True)
+        form.submission_token.data = token
+        html = _render_survey(version, form, via=VIA_SLOT)
+        if html.count(csrf) != 1 or html.count(token) != 1 or html.count(VIA_SLOT) != 1:
+            return _render_survey(version, form, via=via)  # pragma: no cover - never cached
+        page = version.pages[key] = html.replace(csrf, CSRF_SLOT).replace(token, TOKEN_SLOT)
+    via_input = f'<input type="hidden" name="via" value="{escape(via)}">' if via else ""
+    page = page.replace(f'<input type="hidden" name="via" value="{VIA_SLOT}">', via_input)
+    return page.replace(CSRF_SLOT, csrf).replace(TOKEN_SLOT, token)
+
+
+def _via():
+    return channel_tag(request.form.get("via"))
+
+
+def _store(version, language, form) -> str | None:
+    """Store a checked form: its receipt code; None when the version is no longer open.
+
+    When the database cannot be reached the answers go to the spool, and the family gets a
+    receipt all the same (SpoolUnavailable if even that fails).
+    """
+    token = form.submission_token.data
+    answers = cleaned_answers(version, form)
+    shared = shared_questions(version, form)
+    try:
+        receipt_code = services.store_submission(
+            version, language.code, answers, token, shared=shared, channel=_via()
+        )
+        if receipt_code is None:
+            db.session.rollback()
+            return None
+        db.session.commit()
+        return receipt_code
+    except IntegrityError:
+        # The same form arrived twice (a double tap, or at once): the other request stored it.
+        db.session.rollback()
+        receipt_code = services.receipt_for_token(token)
+        if receipt_code is None:
+            raise
+        return receipt_code
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+    return spool.write(
+        version,
+        language.code,
+        answers,
+        token,
+        shared=shared,
+        channel=_via(),
+        receipt_code=services.new_receipt_code(),
+        submitted_at=utcnow(),
+    )
 
 
 @bp.post("/<lang_code>/surveys/<slug>/again")
@@ -118,8 +251,51 @@ def _share_field(form, question):
 
 @bp.get("/<lang_code>/receipt/<code>")
 def show_receipt(code: str):
-    response = services.response_for_receipt(code) or abort(404)
-    return render_template("surveys/receipt.html", response=response, survey=response.survey)
+    away = False
+    try:
+        found = services.receipt_survey(code)
+        survey = cache.version(*found) if found else None
+    except SQLAlchemyError as error:
+        _unreachable_or_raise(error)
+        survey, away = None, True
+    code = code.strip().upper()
+    if survey is None:
+        # Answers sent while the database was away wait in the spool, with their receipt. While
+        # it is away, a receipt cannot be checked: the family who was just given it sees it.
+        if services.RECEIPT_PATTERN.match(code) and (away or spool.holds_receipt(code)):
+            return render_template("surveys/receipt.html", receipt_code=code, pending=True)
+        abort(404)
+    if not _plain_get():
+        return render_template(
+            "surveys/receipt.html", receipt_code=code, survey=survey, pending=False
+        )
+    # The same page for every receipt of a version in a language: rendered once.
+    key = ("receipt", id(current_app), tuple(current_app.config["LANGUAGES"]))
+    key += (select_language().code,)
+    page = survey.pages.get(key)
+    if page is None:
+        html = render_template(
+            "surveys/receipt.html", receipt_code=code, survey=survey, pending=False
+        )
+        page = survey.pages[key] = html.replace(code, CODE_SLOT)
+    return page.replace(CODE_SLOT, code)
+
+
+@bp.errorhandler(DatabaseUnavailable)
+def database_unavailable(error):
+    return render_error(503)
+
+
+@bp.errorhandler(SQLAlchemyError)
+def database_error(error):
+    """Anything else the database refused while it is away: a 503 page and one log line."""
+    _unreachable_or_raise(error)
+    return render_error(503)
+
+
+@bp.before_app_request
+def _start_drainer():
+    spool.start_drainer_thread(current_app._get_current_object())
 
 
 @bp.errorhandler(CSRFError)
@@ -146,7 +322,7 @@ def too_large(error):
     """Too much was sent to be read at all: the survey page again, saying what happened."""
     if request.endpoint != "surveys.answer_survey" or request.method != "POST":
         return render_error(413)
-    survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
+    survey = _version_for_error_page()
     if survey is None:
         return render_error(404)
     # The form could not be read, so it cannot be filled in again (request.form would fail).
@@ -160,10 +336,20 @@ def too_large(error):
     return _render_survey(survey, form, form_error=message), 413
 
 
+def _version_for_error_page():
+    """The version an error page shows again; None (a plain error page) if there is none or the
+    database is away with nothing cached."""
+    try:
+        return find_version((request.view_args or {}).get("slug", ""))
+    except DatabaseUnavailable:
+        return None
+
+
 def _give_form_back(message: str, status: int):
     if request.endpoint != "surveys.answer_survey" or request.method != "POST":
         return render_error(status)
-    survey = services.find_open_survey((request.view_args or {}).get("slug", ""))
+    survey = cache.from_hint(request.form.get("v"), (request.view_args or {}).get("slug", ""))
+    survey = survey or _version_for_error_page()
     if survey is None:
         return render_error(404)
     form = build_survey_form(survey, select_language(), request.form, sharing=True)
