@@ -593,7 +593,7 @@ def print_table(title: str, runs: dict[str, Run], checks: dict[str, dict], fault
     head = (
         f"{'app':<8}{'load 1m':>14}{'subs':>7}{'rate/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
         f"{'p99 ms':>8}{'errors':>8}{'5xx':>6}{'form back':>10}{'lost':>6}{'dup':>5}"
-        f"{'unacked':>9}"
+        f"{'unacked':>9}{'resent':>8}"
     )
     print(head)
     for name, r in runs.items():
@@ -606,6 +606,7 @@ def print_table(title: str, runs: dict[str, Run], checks: dict[str, dict], fault
             f"{name:<8}{loads:>14}{len(r.acked()):>7}{r.rate():>8.1f}{r.p(0.50):>8.0f}"
             f"{r.p(0.95):>8.0f}{r.p(0.99):>8.0f}{errors:>8}{fives:>6}{back:>10}"
             f"{c['lost']:>6}{c['duplicates']:>5}{c['unacked']:>9}"
+            f"{sum(x.resent for x in r.results):>8}"
         )
     if "engage" in runs and "bare" in runs and runs["bare"].rate():
         engage, bare = runs["engage"], runs["bare"]
