@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -573,11 +574,13 @@ def integrity(run_: Run, rows: list[tuple[str, str]]) -> dict[str, int]:
         codes.add(code)
     acked = run_.acked()
     acked_tokens = {r.token for r in acked}
+    # One form (one submission token) acknowledged with two different receipts is a duplicate.
+    receipts_per_token = Counter(token for token, _code in {(r.token, r.receipt) for r in acked})
     sent = {r.token for r in run_.results if r.token}
     return {
         "lost": sum(1 for r in acked if r.receipt not in codes or r.token not in tokens),
         "duplicates": sum(count - 1 for count in tokens.values() if count > 1)
-        + sum(1 for token in acked_tokens if sum(r.token == token for r in acked) > 1),
+        + sum(count - 1 for count in receipts_per_token.values() if count > 1),
         "unacked": sum(1 for token in sent - acked_tokens if token in tokens),
     }
 
