@@ -294,6 +294,7 @@ def submit_once(app: App, rng: random.Random, resend: int) -> Result:
             got = None
         if got == 200:
             return result("ok", receipt=code, **common)
+        common["saw_5xx"] = saw_5xx or (got is not None and got >= 500)
         # Acknowledged all the same: the family has the code in the address bar.
         return result("ok", receipt=code, detail=f"receipt page {got}", **common)
     if status >= 500:
@@ -623,7 +624,7 @@ def print_table(title: str, runs: dict[str, Run], checks: dict[str, dict], fault
                 print(f"  {name}: {note}")
         if fault == "db-outage":
             print(
-                f"{'app':<8}{'5xx clients':>12}{'spooled receipts':>18}{'form back':>10}"
+                f"{'app':<8}{'5xx clients':>12}{'receipts while down':>20}{'form back':>10}"
                 f"{'text kept':>10}{'resent':>8}{'errors':>8}{'log growth':>12}"
             )
             for name, r in runs.items():
@@ -632,7 +633,7 @@ def print_table(title: str, runs: dict[str, Run], checks: dict[str, dict], fault
                 spooled = sum(1 for x in inside if x.outcome == "ok")
                 back = [x for x in r.results if x.outcome == "form-back"]
                 print(
-                    f"{name:<8}{fives:>12}{spooled:>18}{len(back):>10}"
+                    f"{name:<8}{fives:>12}{spooled:>20}{len(back):>10}"
                     f"{sum(1 for x in back if x.text_kept):>10}"
                     f"{sum(1 for x in r.results if x.resent):>8}"
                     f"{sum(1 for x in r.results if x.outcome == 'error'):>8}"
