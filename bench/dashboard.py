@@ -176,26 +176,41 @@ def watch(port: int, path: str, jars: list[dict], seconds: float, stop=None) -> 
     """Each jar's staff member reloads `path` back to back; (latencies, failures)."""
     stop_at = time.perf_counter() + seconds
     times: list[list[float]] = [[] for _ in jars]
-    failures = [0]
+    failures: dict[str, int] = {}
 
     def staff(i):
         while time.perf_counter() < stop_at and not (stop and stop.is_set()):
             began = time.perf_counter()
             try:
                 status = load.request(port, "GET", path, jars[i])[0]
-            except OSError:
-                status = None
+            except OSError as error:
+                status = type(error).__name__
             if status == 200:
                 times[i].append(time.perf_counter() - began)
             else:
-                failures[0] += 1
+                failures[str(status)] = failures.get(str(status), 0) + 1
 
     threads = [threading.Thread(target=staff, args=(i,), daemon=True) for i in range(len(jars))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return [t for each in times for t in each], failures[0]
+    return [t for each in times for t in each], failures
+
+
+def settle(port: int, timeout: float = 300) -> float:
+    """Wait until the landing page answers within a second again: requests a timed-out client
+    gave up on may still be queued in gunicorn, and would weigh on the next measurement."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        start = time.perf_counter()
+        try:
+            if load.request(port, "GET", "/en/", {})[0] == 200 and time.perf_counter() - start < 1:
+                break
+        except OSError:
+            pass
+        time.sleep(1)
+    return time.perf_counter() - began
 
 
 def bench_size(label, uri, env, folder, n, args) -> None:
@@ -207,15 +222,18 @@ def bench_size(label, uri, env, folder, n, args) -> None:
         server.wait_ready(load.SURVEY_PATH)
         dashboard = f"/staff/review/engagements/{engagement_id}"
         jars = [sign_in(server.port, i) for i in range(max(args.staff))]
-        watch(server.port, dashboard, jars[:1], 1.0)  # warm both workers' caches
+        watch(server.port, dashboard, jars[:1], 1.0)  # warm a worker's caches
         print(f"\n== {label}, {n:,} responses (seeded in {seeded:.0f} s), gunicorn -w 2 ==")
         print(f"{'page':<22}{'staff':>6}{'pages':>7}{'p50 ms':>8}{'p99 ms':>8}{'load 1m':>9}")
         for staff in args.staff:
+            settle(server.port)
             times, failures = watch(server.port, dashboard, jars[:staff], args.seconds)
             _row("dashboard", staff, times, failures)
+        settle(server.port)
         times, failures = watch(server.port, "/en/", [{}], args.seconds / 2)
         _row("landing (baseline)", 1, times, failures)
         app = load.App("engage", server.port, load.SURVEY_PATH)
+        settle(server.port)
         alone, alone_s = load.drive(app, args.clients, args.seconds, 0)
         alone_load = os.getloadavg()[0]
         stop = threading.Event()
@@ -240,7 +258,10 @@ def bench_size(label, uri, env, folder, n, args) -> None:
 def _row(name, staff, times, failures):
     p50 = load.percentile(times, 0.5) * 1000
     p99 = load.percentile(times, 0.99) * 1000
-    failed = f"  ({failures} failed)" if failures else ""
+    failed = ""
+    if failures:
+        # RemoteDisconnected: gunicorn killed the worker at its timeout (30 s by default).
+        failed = "  failed: " + ", ".join(f"{kind} x{n}" for kind, n in sorted(failures.items()))
     print(
         f"{name:<22}{staff:>6}{len(times):>7}{p50:>8.0f}{p99:>8.0f}"
         f"{os.getloadavg()[0]:>9.1f}{failed}"
