@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..audit import record_event
 from ..auth.models import Role
@@ -188,23 +188,78 @@ def _translations_by_ref(engagement_id: int) -> dict[str, list[Translation]]:
 def progress(engagement, user=None) -> list[LanguageProgress]:
     """Per language outside the working language: contributions, how many a person or a
     machine translated, and whether the engine needs a translation at all. Languages the
-    engine cannot bridge come first, then the most waiting."""
+    engine cannot bridge come first, then the most waiting.
+
+    Read from kept counts and small GROUP BYs, not from the contributions themselves: the
+    dashboard shows this on every view, at any number of answers."""
     working = engagement.default_language
-    translations = _translations_by_ref(engagement.id)
+    totals = _contributions_by_language(engagement.id)
     rows: dict[str, LanguageProgress] = {}
-    for ref, _kind, _text, language, _prompt in _all_rows(engagement.id):
-        if same_language(language, working) or (user is not None and not may_read(user, language)):
+    for language, total in totals.items():
+        if not total or same_language(language, working):
             continue
+        if user is not None and not may_read(user, language):
+            continue
+        rows[language] = LanguageProgress(language, bridged(language), total=total)
+    for language, human, machine in _translated_by_language(engagement.id):
         entry = rows.get(language)
         if entry is None:
-            entry = rows[language] = LanguageProgress(language, bridged(language))
-        entry.total += 1
-        done = translations.get(ref, ())
-        if any(not t.machine for t in done):
-            entry.human += 1
-        elif done:
-            entry.machine += 1
+            continue
+        # A translation can outlive its contribution's place on the desk (a post hidden
+        # since): never count more translated than there are contributions.
+        entry.human = min(human, entry.total)
+        entry.machine = min(machine, entry.total - entry.human)
     return sorted(rows.values(), key=lambda p: (p.bridged, -p.waiting, -p.total, p.language))
+
+
+def _contributions_by_language(engagement_id: int) -> dict[str, int]:
+    from ..review.counts import OPEN_ANSWERS, counts_for
+
+    survey_ids = list(db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement_id)))
+    totals = dict(counts_for(survey_ids).get(OPEN_ANSWERS, {}))
+    posts = (
+        select(Post.language, func.count())
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.engagement_id == engagement_id, Post.status.in_(DESK_POST_STATUSES))
+        .group_by(Post.language)
+    )
+    comments = (
+        select(PublicComment.language, func.count())
+        .join(FrameworkVersion, FrameworkVersion.id == PublicComment.version_id)
+        .join(Framework, Framework.id == FrameworkVersion.framework_id)
+        .where(
+            Framework.engagement_id == engagement_id,
+            PublicComment.status == CommentStatus.VISIBLE,
+        )
+        .group_by(PublicComment.language)
+    )
+    for query in (posts, comments):
+        for language, count in db.session.execute(query):
+            totals[language] = totals.get(language, 0) + count
+    return totals
+
+
+def _translated_by_language(engagement_id: int) -> list[tuple[str, int, int]]:
+    """(source language, contributions with a person's translation, with machine drafts
+    only): one row per contribution first, then summed per language."""
+    by_contribution = (
+        select(
+            Translation.source_language.label("language"),
+            func.min(case((Translation.machine, 1), else_=0)).label("machine_only"),
+        )
+        .where(Translation.engagement_id == engagement_id)
+        .group_by(Translation.contribution, Translation.source_language)
+        .subquery()
+    )
+    query = select(
+        by_contribution.c.language,
+        func.sum(1 - by_contribution.c.machine_only),
+        func.sum(by_contribution.c.machine_only),
+    ).group_by(by_contribution.c.language)
+    return [
+        (lang, int(human or 0), int(machine or 0))
+        for lang, human, machine in db.session.execute(query)
+    ]
 
 
 def progress_by_language(engagement) -> dict[str, LanguageProgress]:

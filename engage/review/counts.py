@@ -1,7 +1,9 @@
 """Response counts kept in step with every response, so the dashboard never scans responses.
 
 One row per (survey, dimension, value): how many responses of that survey answered in that
-language, gave that role or school, or arrived on that day (UTC). Every place that stores or
+language, gave that role or school, or arrived on that day (UTC); and, as "open_language", how
+many written answers (open questions) arrived in each language, which is what the translation
+desk's progress needs. Every place that stores or
 removes a response calls `record_response_counts` / `forget_response_counts` in the same
 transaction, so the counts commit or roll back with the response itself. Reading the
 dashboard is then one small query whose size depends on the number of languages, roles,
@@ -17,10 +19,12 @@ from sqlalchemy import Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..surveys.models import Response
+from ..surveys.models import Answer, Response
 
-#: The dimensions counted, each a Response attribute except "day".
+#: The dimensions of responses counted, each a Response attribute except "day".
 DIMENSIONS = ("language", "role", "school", "day")
+#: Written answers (not responses) per response language.
+OPEN_ANSWERS = "open_language"
 #: The value stored for a response that gave no role or school.
 NO_VALUE = ""
 
@@ -54,16 +58,33 @@ def response_keys(response) -> list[tuple[str, str]]:
     ]
 
 
+def written_answers(answers) -> int:
+    """How many of `answers` (Answer rows, or their column dicts) carry written text."""
+    count = 0
+    for answer in answers or ():
+        text = answer.get("text") if isinstance(answer, dict) else answer.text
+        if text and text.strip():
+            count += 1
+    return count
+
+
+def _cells(response, answers, sign: int) -> list[tuple[str, str, int]]:
+    cells = [(dimension, value, sign) for dimension, value in response_keys(response)]
+    written = written_answers(answers)
+    if written:
+        cells.append((OPEN_ANSWERS, response.language or NO_VALUE, sign * written))
+    return cells
+
+
 def record_response_counts(response, answers=None) -> None:
-    """Count a stored response; call it right after the response row is flushed, in the
-    same transaction. `answers` is accepted for the caller's convenience and not needed yet:
-    only the response's own columns are counted."""
-    _add(response.survey_id, response_keys(response), 1)
+    """Count a stored response and its written `answers` (Answer rows or their column dicts);
+    call it right after the response row is flushed, in the same transaction."""
+    _add(response.survey_id, _cells(response, answers, 1))
 
 
 def forget_response_counts(response) -> None:
     """Uncount a response that is being deleted or withdrawn, in the same transaction."""
-    _add(response.survey_id, response_keys(response), -1)
+    _add(response.survey_id, _cells(response, response.answers, -1))
 
 
 def delete_response(response) -> None:
@@ -73,7 +94,7 @@ def delete_response(response) -> None:
     db.session.flush()
 
 
-def _add(survey_id: int, keys: list[tuple[str, str]], delta: int) -> None:
+def _add(survey_id: int, cells: list[tuple[str, str, int]]) -> None:
     """One statement: insert the cells or add `delta` to them.
 
     Cells are written in one fixed order (sorted), so two transactions that touch the same
@@ -82,7 +103,7 @@ def _add(survey_id: int, keys: list[tuple[str, str]], delta: int) -> None:
     table = ResponseCount.__table__
     rows = [
         {"survey_id": survey_id, "dimension": dimension, "value": value, "count": delta}
-        for dimension, value in sorted(set(keys))
+        for dimension, value, delta in sorted(set(cells))
     ]
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -140,6 +161,16 @@ def full_recount(survey_ids: list[int] | None = None) -> dict[tuple[int, str, st
             value = value.isoformat() if isinstance(value, date) else str(value)
             key = (survey_id, dimension, value)
             counts[key] = counts.get(key, 0) + count
+    written = (
+        select(Response.survey_id, func.coalesce(Response.language, NO_VALUE), func.count())
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Answer.text.is_not(None), func.trim(Answer.text) != "")
+        .group_by(Response.survey_id, func.coalesce(Response.language, NO_VALUE))
+    )
+    if survey_ids is not None:
+        written = written.where(Response.survey_id.in_(survey_ids))
+    for survey_id, value, count in db.session.execute(written):
+        counts[(survey_id, OPEN_ANSWERS, str(value))] = count
     return counts
 
 

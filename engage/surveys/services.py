@@ -238,7 +238,7 @@ def store_submission(
             insert(Answer.__table__),
             [ANSWER_DEFAULTS | row | {"response_id": response_id} for row in rows],
         )
-    record_response_counts(SimpleNamespace(**values))
+    record_response_counts(SimpleNamespace(**values), rows)
     return receipt_code
 
 
@@ -281,8 +281,8 @@ def store_submissions(submissions: list[dict]) -> None:
     ]
     if answers:
         db.session.execute(insert(Answer.__table__), answers)
-    for values, _rows in prepared:
-        record_response_counts(SimpleNamespace(**values))
+    for values, rows in prepared:
+        record_response_counts(SimpleNamespace(**values), rows)
 
 
 def _response_values(

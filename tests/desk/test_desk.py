@@ -62,6 +62,37 @@ def test_progress_lists_languages_the_engine_cannot_bridge_first(app, engagement
         assert all(row.waiting == 1 and row.understood == 0 for row in rows)
 
 
+def test_progress_from_kept_counts_matches_the_contributions_themselves(app, engagement_id):
+    """The dashboard's figures come from counts; they must equal a walk over the desk."""
+    from engage.review import counts
+
+    with app.app_context():
+        engagement = db.session.get(Engagement, engagement_id)
+        survey = engagement.surveys[0]
+        make_response(survey, "so", hopes="Xirfadaha nolosha iyo lacagta.", missing="Shaqo.")
+        make_response(survey, "so", hopes="   ")  # blank: nothing to translate
+        make_response(survey, "es", hopes="Manejar el dinero.")
+        db.session.flush()
+        answer = db.session.scalar(select(Answer).where(Answer.text == SOMALI))
+        ref = f"a:{answer.id}"
+        services.save_translation(make_user("translator"), ref, "Managing money.", "en")
+        expected: dict[str, list[int]] = {}
+        translated = services._translations_by_ref(engagement.id)
+        for row_ref, _kind, _text, language, _prompt in services._all_rows(engagement.id):
+            if language == "en":
+                continue
+            done = translated.get(row_ref, [])
+            cell = expected.setdefault(language, [0, 0])
+            cell[0] += 1
+            cell[1] += any(not t.machine for t in done)
+        got = {row.language: [row.total, row.human] for row in services.progress(engagement)}
+        assert got == expected and got["so"] == [3, 1]  # the blank answer is not counted
+        # Removing a response takes its written answers out of the counts too.
+        counts.delete_response(answer.response)
+        assert services.progress_by_language(engagement)["so"].total == 2
+        assert counts.rebuild_counts() == 0  # kept counts equal a full recount
+
+
 def test_a_translation_is_stored_beside_the_original_and_audited(app, engagement_id):
     ref = answer_ref(app, SOMALI)
     with app.app_context():
