@@ -48,6 +48,9 @@ SUPPLEMENT: dict[str, str] = {
     "hmn": """ces dua hais hauv ib kom koj kuj kuv lawv li los lossis lub muaj mus nej no nrog
         ntawd ntawm nws nyob peb rau sis tab tabsis tau thaum thiab tias tsis tus twb txog ua
         uas vim yam yog yuav zoo""",
+    # Opinion verbs and modal particles stopwordsiso's Chinese list lacks ("我覺得…", "不會…"):
+    # they open answers in every theme and name none.
+    "zh": """不会 不能 不要 不是 觉得 认为 应该 需要 希望 属于 问题 会 能 要""",
     "so": """ah ahaa ama anaga aniga annaga ayay ayey badan ee haddii hal halkaas halkan iyada
         iyaga iyo kaas kan kuwaas laakiin laga lagu loo ma marka mise sida sidoo taas tahay
         tan waan wax waxaa waxaan waxay yahay yihiin""",

@@ -142,7 +142,7 @@ def test_a_catch_all_is_mixed_and_every_theme_has_a_cohesion():
 def test_the_number_of_themes_has_no_forced_minimum():
     result = _catch_all_run()
     assert len(result.themes) < 5
-    assert result.engine_version == "1.2.0"
+    assert result.engine_version == "1.3.0"
 
 
 class _OneSpace:
@@ -168,3 +168,44 @@ def test_two_themes_never_get_the_same_cross_language_label():
     first = labeller.label(centre, {"en": 10})
     second = labeller.label(centre, {"en": 12})
     assert first and second and first != second
+
+
+def test_a_group_held_together_by_how_answers_open_is_mixed():
+    from engage.themes.engine import _mixed
+    from engage.themes.labels import phrase_labels_with_openers
+
+    wishes = ["keep its identity", "build more housing", "hold more festivals", "grow", "be kind"]
+    opened = [f"BG should {w} {n}" for w in wishes for n in ("now", "soon")]
+    topical = [f"{w} bike lanes {n}" for w in ("More", "Safe", "Protected") for n in ("please", "")]
+    topical += [f"Bike lanes near {p}" for p in ("schools", "parks", "shops", "homes")]
+    parks = [f"{w} parks for {n}" for w in ("Clean", "Quiet", "Green") for n in ("kids", "dogs")]
+    parks += [f"Parks and {p}" for p in ("trees", "benches", "paths", "ponds")]
+    topical.append("BG needs bike lanes")
+    parks.append("BG needs parks")
+    groups = [opened, topical, parks]
+    [(_, share, opener), (_, _, other), _] = phrase_labels_with_openers(groups, "en")
+    assert opener == 1.0 and other < 0.2, (opener, other)
+    assert _mixed(0.3, share, opener) and not _mixed(0.3, 0.9, other)
+
+
+def test_a_label_prefers_a_phrase_without_function_words_inside():
+    texts = [
+        "Tempo 80, da niedrigere Geschwindigkeiten eine starke Reduktion bedeuten",
+        "Tempo 30, da niedrigere Geschwindigkeiten eine starke Reduktion bedeuten",
+        "Tempo 100, da niedrigere Geschwindigkeiten eine starke Reduktion bedeuten",
+        "Niedrigere Geschwindigkeiten retten Leben",
+    ]
+    [(label, _)] = phrase_labels([texts, ["Radwege ausbauen", "Mehr Radwege"]], "de")[:1]
+    assert label == "Niedrigere Geschwindigkeiten", label
+
+
+def test_a_place_name_gives_way_to_what_is_said_about_it():
+    rail = [
+        "High speed rail to Nashville and Louisville",
+        "Passenger rail from Nashville to Louisville",
+        "A commuter rail line to Nashville",
+        "Rail travel to Louisville and Nashville",
+    ]
+    other = ["More parks downtown", "Parks for children", "Clean parks", "Dog parks"]
+    label = phrase_labels([rail, other], "en")[0][0]
+    assert "rail" in label.lower(), label
