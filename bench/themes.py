@@ -392,17 +392,9 @@ def baseline_engine(commit: str = BASELINE_COMMIT):
 def junk(label: str, locale: str) -> bool:
     """A label of stop words alone, or a Chinese label that cuts a word of the segmenter."""
     from engage.themes.encoders import base_language
-    from engage.themes.text import _HAN_RUN, clauses, is_stop_phrase
+    from engage.themes.text import is_junk_label
 
-    language = base_language(locale)
-    if is_stop_phrase(label, language):
-        return True
-    for part in label.replace("·", " ").split():
-        if _HAN_RUN.match(part):
-            words = [w.key for c in clauses(part, "zh") for w in c]
-            if "".join(words) != part or any(len(w) < 2 for w in words[:1] + words[-1:]):
-                return True
-    return False
+    return is_junk_label(label, base_language(locale))
 
 
 def bad_labels(result, locale: str) -> list[str]:

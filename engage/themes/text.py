@@ -179,6 +179,19 @@ def is_stop_phrase(label: str, language: str) -> bool:
     return bool(words) and all(w.stop for w in words)
 
 
+def is_junk_label(label: str, language: str) -> bool:
+    """A label a leader cannot use: stop words alone, or Chinese cutting a segmenter's word
+    (a Han run that segments differently, or that starts or ends on a single character)."""
+    if is_stop_phrase(label, language):
+        return True
+    for part in label.replace("·", " ").split():
+        if _HAN_RUN.match(part):
+            words = [w.key for c in clauses(part, "zh") for w in c]
+            if "".join(words) != part or any(len(w) < 2 for w in words[:1] + words[-1:]):
+                return True
+    return False
+
+
 def ctfidf_keywords(
     groups: Sequence[Sequence[str]],
     language: str,

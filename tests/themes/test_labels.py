@@ -209,3 +209,34 @@ def test_a_place_name_gives_way_to_what_is_said_about_it():
     other = ["More parks downtown", "Parks for children", "Clean parks", "Dog parks"]
     label = phrase_labels([rail, other], "en")[0][0]
     assert "rail" in label.lower(), label
+
+
+def test_no_junk_label_on_the_launch_language_sample():
+    """tests/data/themes/launch_sample.json: two topics per launch language, many function
+    words. Neither phrase labels nor a whole run give a label of stop words alone or a Chinese
+    label cutting a word (the same check bench/themes.py prints on the shared data)."""
+    import json
+    from pathlib import Path
+
+    from engage.themes.text import is_junk_label
+
+    path = Path(__file__).resolve().parents[1] / "data" / "themes" / "launch_sample.json"
+    sample = {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if k[0] != "_"}
+    assert len(sample) == 9
+    for language, groups in sample.items():
+        labels = phrase_labels(groups, language)
+        for label, share in labels:
+            assert label and not is_junk_label(label, language), (language, label)
+            assert share >= 0.5, (language, label, share)
+        items = [
+            Contribution(f"{language}{g}-{i}", text, language)
+            for g, texts in enumerate(groups)
+            for i, text in enumerate(texts)
+        ]
+        result = discover(items, encoder="tfidf")
+        for theme in result.themes:
+            for label in {theme.label, *theme.labels.values()}:
+                assert not is_junk_label(label, language), (language, label)
+    assert is_junk_label("車司機", "zh") and is_junk_label("乘的精", "zh")
+    assert is_junk_label("أن · إلى · أو", "ar")
+    assert not is_junk_label("計程車司機", "zh")
