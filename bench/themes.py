@@ -467,8 +467,8 @@ def show_labels(baseline) -> bool:
     ok = failed == 0
     print(
         f"  [{'PASS' if ok else 'FAIL'}] no label of stop words alone and no Chinese label "
-        f"cutting a word: {failed} of {checked} themes' labels on the 5 Polis conversations and "
-        "SIB-200 launch languages"
+        f"cutting a word: {failed} such labels (shown or per language) over {checked} themes "
+        "of the 5 Polis conversations and SIB-200 launch languages"
     )
     return ok
 
