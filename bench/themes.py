@@ -11,12 +11,15 @@ data (sampled sentences with words dropped and swapped), the time to encode, the
 re-run with cached vectors, and each step's peak memory (peak RSS of a fresh worker process),
 with the same figures for the baseline. Polis: the themes found in real conversations in
 English, German and Chinese, for a person to judge. Labels: for all five Polis conversations,
-today's engine and the 1.1.0 baseline (taken from git, run in the same command): every theme's
+today's engine and the 1.2.0 baseline (taken from git, run in the same command): every theme's
 size, cohesion, label share and label, and the share of labels made only of stop words or
-cutting a Chinese word; the same share on SIB-200 per language; and on coarse sets (SIB-200
-cut to 3 topics, TweetTopicXL cut to its 4 largest) the chosen number of themes against the
-true number, with NMI of both engines on the labelled sets. ``--quick`` stops the speed table at
-10,000 encoded texts and builds the 100,000 vectors from jittered copies of those.
+cutting a Chinese word; the same check on SIB-200 in every launch language it has (a seeded
+sample of 350 of its 701 rows per language, to keep the section to minutes), with one PASS/FAIL
+line; and on coarse sets (SIB-200 cut to 3 topics, TweetTopicXL cut to its 4 largest) the chosen
+number of themes against the true number (PASS when at most twice it), with NMI of both engines
+on every labelled set (PASS when today's is at most 0.01 below the baseline's). ``--quick``
+stops the speed table at 10,000 encoded texts and builds the 100,000 vectors from jittered
+copies of those.
 Data: ``../shared/data`` next to the repository, or ``$ENGAGE_SHARED_DATA``.
 """
 
@@ -52,8 +55,14 @@ POLIS = [
     ("vtaiwan.uberx", "zh-Hant"),
 ]
 POLIS_ALL = POLIS + [("bg2050-volunteers", "en"), ("march-on.operation-marchin-orders", "en")]
-#: The 1.1.0 engine (keyword labels, at least 5 themes), run beside today's as a baseline.
-BASELINE_COMMIT = "1779391"
+#: The 1.2.0 engine (phrase labels, cohesion, no forced minimum), run beside today's.
+BASELINE_COMMIT = "0b2bed5"
+BASELINE_NAME = "1.2.0"
+#: Launch languages SIB-200 has (all but Hmong), for the stop-word / broken-word check.
+SIB_LAUNCH = ["eng_Latn", "spa_Latn", "zho_Hans", "vie_Latn", "arb_Arab", "por_Latn", "hat_Latn",
+              "som_Latn"]  # fmt: skip
+#: SIB-200 rows per language in the labels check (of 701): keeps the section to a few minutes.
+SIB_LABEL_ROWS = 350
 
 
 # ---------------------------------------------------------------- data
@@ -383,71 +392,145 @@ def baseline_engine(commit: str = BASELINE_COMMIT):
 def junk(label: str, locale: str) -> bool:
     """A label of stop words alone, or a Chinese label that cuts a word of the segmenter."""
     from engage.themes.encoders import base_language
-    from engage.themes.text import _HAN_RUN, clauses, is_stop_phrase
+    from engage.themes.text import is_junk_label
 
-    language = base_language(locale)
-    if is_stop_phrase(label, language):
-        return True
-    for part in label.replace("·", " ").split():
-        if _HAN_RUN.match(part):
-            words = [w.key for c in clauses(part, "zh") for w in c]
-            if "".join(words) != part or any(len(w) < 2 for w in words[:1] + words[-1:]):
-                return True
-    return False
+    return is_junk_label(label, base_language(locale))
 
 
-def show_labels(baseline) -> None:
+def bad_labels(result, locale: str) -> list[str]:
+    """Every label of a run (the shown one and each per-language one) that is junk."""
+    bad = []
+    for theme in result.themes:
+        shown = [(theme.label, locale)] + list((getattr(theme, "labels", None) or {}).items())
+        for label, language in dict.fromkeys((lab, loc) for lab, loc in shown if lab):
+            if junk(label, language):
+                bad.append(label)
+    return bad
+
+
+_VECTORS: dict[str, np.ndarray] = {}
+
+
+def cached_embed(key: str, items) -> np.ndarray:
+    """Embed once per set and command: the coarse and labels sections share the vectors."""
+    if key not in _VECTORS:
+        _VECTORS[key] = embed(items)
+    return _VECTORS[key]
+
+
+def show_labels(baseline) -> bool:
     print("\n## Labels on the Polis conversations: size, cohesion, label share, label")
-    vectors = {}
+    checked = failed = 0
     for conversation, locale in POLIS_ALL:
         items = polis(conversation, locale)
-        vectors[conversation] = embed(items)
-        for name, engine in (("1.1.0", baseline), ("today", None)):
-            result = (engine.discover if engine else discover)(items, vectors=vectors[conversation])
-            bad = [t.label for t in result.themes if junk(t.label, locale)]
+        vectors = cached_embed(conversation, items)
+        for name, engine in ((BASELINE_NAME, baseline), ("today", None)):
+            result = (engine.discover if engine else discover)(items, vectors=vectors)
+            bad = bad_labels(result, locale)
+            if engine is None:
+                checked += len(result.themes)
+                failed += len(bad)
+            mixed = sum(getattr(t, "mixed", False) for t in result.themes)
             print(
-                f"\n### {conversation} [{name}]: {len(result.themes)} themes, "
+                f"\n### {conversation} [{name}]: {len(result.themes)} themes ({mixed} mixed), "
                 f"{result.metrics['unclear_share']:.1%} unclear, stop-word/broken labels "
                 f"{len(bad)}/{len(result.themes)} {bad}"
             )
             for theme in result.themes:
                 cohesion = getattr(theme, "cohesion", None)
                 share = getattr(theme, "label_share", None)
-                mixed = "MIXED " if getattr(theme, "mixed", False) else ""
+                flag = "MIXED " if getattr(theme, "mixed", False) else ""
                 print(
                     f"- [{theme.size}] coh {fmt(cohesion) if cohesion is not None else '-'}"
-                    f" share {f'{share:.0%}' if share is not None else '-'}  {mixed}{theme.label}"
+                    f" share {f'{share:.0%}' if share is not None else '-'}  {flag}{theme.label}"
                     f"  | {', '.join(theme.keywords[:5])}"
                 )
-    print("\n## SIB-200 labels per language (stop-word or broken labels / themes)")
-    for language in SIB_LOCALES:
+    print(
+        f"\n## SIB-200 labels per launch language (a seeded sample of {SIB_LABEL_ROWS} of 701 "
+        "rows each; stop-word or broken labels / labels)"
+    )
+    rng = np.random.RandomState(0)
+    for language in SIB_LAUNCH:
         items, _ = sib(language)
-        result = discover(items)
-        bad = [t.label for t in result.themes if junk(t.label, items[0].locale)]
-        print(f"  {language}: {len(bad)}/{len(result.themes)} {bad}")
+        pick = np.sort(rng.choice(len(items), min(SIB_LABEL_ROWS, len(items)), replace=False))
+        vectors = cached_embed(f"sib:{language}", items)[pick]
+        items = [items[i] for i in pick]
+        started = time.perf_counter()
+        result = discover(items, vectors=vectors)
+        bad = bad_labels(result, items[0].locale)
+        checked += len(result.themes)
+        failed += len(bad)
+        print(
+            f"  {language}: {len(bad)}/{len(result.themes)} {bad}  "
+            f"({time.perf_counter() - started:.1f}s)"
+        )
+    ok = failed == 0
+    print(
+        f"  [{'PASS' if ok else 'FAIL'}] no label of stop words alone and no Chinese label "
+        f"cutting a word: {failed} such labels (shown or per language) over {checked} themes "
+        "of the 5 Polis conversations and SIB-200 launch languages"
+    )
+    return ok
 
 
-def coarse(baseline) -> None:
+def coarse(baseline) -> bool:
     from collections import Counter
 
-    print("\n## Coarse sets: chosen number of themes against the true number, and NMI")
-    print(row("set", "n", "true k", "1.1 k", "today k", "1.1 NMI", "NMI"))
-    en, truth = sib("eng_Latn")
+    print(
+        f"\n## Coarse and labelled sets: chosen number of themes against the true number, and NMI"
+        f" of the {BASELINE_NAME} engine (from git {BASELINE_COMMIT}) and today's"
+    )
+    widths = (28, 5, 7, 8, 8, 8, 8, 7, 6)
+    print(
+        row(
+            "set",
+            "n",
+            "true k",
+            "base k",
+            "today k",
+            "base NMI",
+            "NMI",
+            "dNMI",
+            "≤2k",
+            widths=widths,
+        )
+    )
     sets = []
-    keep = [i for i, t in enumerate(truth) if t in ("sports", "health", "politics")]
-    sets.append(("SIB-200 en, 3 topics", [en[i] for i in keep], [truth[i] for i in keep]))
-    items, truth = tweets("en")
-    top = [t for t, _ in Counter(truth).most_common(4)]
-    keep = [i for i, t in enumerate(truth) if t in top]
-    sets.append(("TweetTopicXL en, 4 largest", [items[i] for i in keep], [truth[i] for i in keep]))
-    sets.append(("SIB-200 en (all 7)", *sib("eng_Latn")))
-    sets.append(("SIB-200 es (all 7)", *sib("spa_Latn")))
-    sets.append(("SIB-200 zho_Hans (all 7)", *sib("zho_Hans")))
-    sets.append(("TweetTopicXL es single", *tweets("es")))
-    for name, items, truth in sets:
-        vectors = embed(items)
+    for language in ("eng_Latn", "spa_Latn", "zho_Hans"):
+        items, truth = sib(language)
+        keep = [i for i, t in enumerate(truth) if t in ("sports", "health", "politics")]
+        vectors = cached_embed(f"sib:{language}", items)[keep]
+        sets.append(
+            (f"SIB-200 {language}, 3 topics", [items[i] for i in keep], [truth[i] for i in keep],
+             vectors, True)
+        )  # fmt: skip
+    for language in ("en", "es"):
+        items, truth = tweets(language)
+        top = [t for t, _ in Counter(truth).most_common(4)]
+        keep = [i for i, t in enumerate(truth) if t in top]
+        vectors = cached_embed(f"tweets:{language}", items)[keep]
+        sets.append(
+            (f"TweetTopicXL {language}, 4 largest", [items[i] for i in keep],
+             [truth[i] for i in keep], vectors, True)
+        )  # fmt: skip
+    for language in ("eng_Latn", "spa_Latn", "zho_Hans", "arb_Arab", "por_Latn"):
+        items, truth = sib(language)
+        sets.append((f"SIB-200 {language} (all 7)", items, truth,
+                     cached_embed(f"sib:{language}", items), False))  # fmt: skip
+    for language in ("en", "es"):
+        items, truth = tweets(language)
+        sets.append((f"TweetTopicXL {language} single", items, truth,
+                     cached_embed(f"tweets:{language}", items), False))  # fmt: skip
+    count_ok = nmi_ok = True
+    for name, items, truth, vectors, is_coarse in sets:
         old = baseline.discover(items, vectors=vectors)
         new = discover(items, vectors=vectors)
+        old_nmi = scores(truth, labels_of(old, items))[0]
+        new_nmi = scores(truth, labels_of(new, items))[0]
+        within = len(new.themes) <= 2 * len(set(truth))
+        if is_coarse:
+            count_ok &= within
+        nmi_ok &= new_nmi >= old_nmi - 0.01
         print(
             row(
                 name,
@@ -455,10 +538,19 @@ def coarse(baseline) -> None:
                 len(set(truth)),
                 len(old.themes),
                 len(new.themes),
-                fmt(scores(truth, labels_of(old, items))[0]),
-                fmt(scores(truth, labels_of(new, items))[0]),
+                fmt(old_nmi),
+                fmt(new_nmi),
+                f"{new_nmi - old_nmi:+.3f}",
+                ("yes" if within else "NO") if is_coarse else "-",
+                widths=widths,
             )
         )
+    print(f"  [{'PASS' if count_ok else 'FAIL'}] chosen count at most 2k on every coarse set")
+    print(
+        f"  [{'PASS' if nmi_ok else 'FAIL'}] NMI at most 0.01 below the {BASELINE_NAME} engine "
+        "on every labelled set"
+    )
+    return count_ok and nmi_ok
 
 
 # ---------------------------------------------------------------- translations

@@ -39,6 +39,11 @@ MAX_THEMES = 30
 #: members, a theme is shown as "mixed / no clear theme" instead of under a confident label.
 MIN_COHESION = 0.1
 MIN_LABEL_SHARE = 0.1
+#: A theme most of whose members open with the conversation's own opener ("BG should…",
+#: "Bowling Green needs…") and whose label is carried by fewer than ``OPENER_LABEL_SHARE`` of
+#: them is grouped by how its answers start, not by what they say: shown as mixed too.
+OPENER_SHARE = 0.5
+OPENER_LABEL_SHARE = 0.25
 #: A theme whose centre is this similar to a larger one's, or that has the same label, is
 #: offered to the reviewer as "probably the same as" that one.
 SAME_AS_SIMILARITY = 0.9
@@ -359,7 +364,7 @@ def _result(
             labels=info.labels,
             label_share=info.label_share,
             cohesion=cohesion[index],
-            mixed=cohesion[index] < MIN_COHESION or (info.label_share or 0.0) < MIN_LABEL_SHARE,
+            mixed=_mixed(cohesion[index], info.label_share or 0.0, info.opener_share),
         )
         if index < len(keep):
             old = keep[index]
@@ -395,6 +400,13 @@ def _result(
             "mixed": sum(t.mixed for t in themes),
         },
     )
+
+
+def _mixed(cohesion: float, label_share: float, opener_share: float) -> bool:
+    """Whether a group is shown as "mixed / no clear theme" instead of under its label."""
+    if cohesion < MIN_COHESION or label_share < MIN_LABEL_SHARE:
+        return True
+    return opener_share >= OPENER_SHARE and label_share < OPENER_LABEL_SHARE
 
 
 def _cohesion(matrix, groups, centroids) -> list[float]:

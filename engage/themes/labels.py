@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .encoders import Encoder, base_language, covers
+from .text import _HAN_RUN as _HAN_KEY
 from .text import clauses, ctfidf_keywords, joined
 
 #: A theme needs this many members in a language before that language's words describe it.
@@ -35,6 +36,8 @@ MAX_VOCABULARY = 600
 MIN_LANGUAGE_TEXTS = 10
 #: Longest phrase, in words, a label quotes.
 MAX_PHRASE = 4
+#: Weight of a name (capitalised inside sentences: "Nashville") as a label's key word.
+NAME_WEIGHT = 0.25
 
 
 @dataclass
@@ -45,6 +48,8 @@ class Description:
     languages: dict[str, int]
     labels: dict[str, str] = field(default_factory=dict)
     label_share: float | None = None
+    #: Share of members opening with one of the conversation's openers ("BG should…").
+    opener_share: float = 0.0
 
 
 @dataclass
@@ -56,6 +61,14 @@ class _Parsed:
     surfaces: dict[str, Counter]
     parts: dict[str, tuple[str, ...]]
     openers: Counter = field(default_factory=Counter)
+    #: Per text: its first word (even a function word or a short name: "BG", "We") and its
+    #: first two content words: how it opens. ``everywhere``: texts using each word at all.
+    first: list[set[str]] = field(default_factory=list)
+    everywhere: Counter = field(default_factory=Counter)
+    #: Per word key: occurrences not at a sentence start, and how many of those are capitalised
+    #: (a name: "Nashville", "Scottsville").
+    inner: Counter = field(default_factory=Counter)
+    capital: Counter = field(default_factory=Counter)
 
 
 def _parse(texts: Sequence[str], language: str) -> _Parsed:
@@ -63,15 +76,25 @@ def _parse(texts: Sequence[str], language: str) -> _Parsed:
     surfaces: dict[str, Counter] = defaultdict(Counter)
     parts: dict[str, tuple[str, ...]] = {}
     openers: Counter = Counter()
+    first_words: list[set[str]] = []
+    everywhere: Counter = Counter()
+    inner: Counter = Counter()
+    capital: Counter = Counter()
     for text in texts:
         found, content = set(), set()
         split = clauses(text, language)
-        openers.update({w.key for w in [w for w in (split[0] if split else []) if not w.stop][:2]})
+        opening = {w.key for w in [w for w in (split[0] if split else []) if not w.stop][:2]}
+        openers.update(opening)
+        first_words.append(opening | {w.key for w in (split[0] if split else [])[:1]})
+        everywhere.update({w.key for clause in split for w in clause})
         for clause in split:
             for i, first in enumerate(clause):
                 if first.stop:
                     continue
                 content.add(first.key)
+                if not first.han and _inside_sentence(text, first.start):
+                    inner[first.key] += 1
+                    capital[first.key] += text[first.start : first.start + 1].isupper()
                 for j in range(i, min(len(clause), i + MAX_PHRASE)):
                     last = clause[j]
                     if last.stop:
@@ -84,11 +107,36 @@ def _parse(texts: Sequence[str], language: str) -> _Parsed:
                     surfaces[key][text[first.start : last.end]] += 1
         phrases.append(found)
         words.append(content)
-    return _Parsed(phrases, words, surfaces, parts, openers)
+    return _Parsed(
+        phrases, words, surfaces, parts, openers, first_words, everywhere, inner, capital
+    )
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows another word of its sentence."""
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"'“”«»()[]-–—•*\n"
+
+
+def _is_name(key: str, parsed: _Parsed, language: str) -> bool:
+    """A word written with a capital inside sentences (a place or a person), outside German,
+    where every noun has one."""
+    if language == "de" or parsed.inner[key] < 2:
+        return False
+    return parsed.capital[key] >= 0.8 * parsed.inner[key]
 
 
 def phrase_labels(groups: Sequence[Sequence[str]], language: str) -> list[tuple[str, float]]:
     """A heading and the share of members carrying its words, per group of texts in a language."""
+    return [(label, share) for label, share, _ in phrase_labels_with_openers(groups, language)]
+
+
+def phrase_labels_with_openers(
+    groups: Sequence[Sequence[str]], language: str
+) -> list[tuple[str, float, float]]:
+    """:func:`phrase_labels` plus, per group, the share of its members that open with one of
+    the conversation's openers ("BG should…"): a group held together by how its answers start
+    rather than by what they say."""
     flat = [t for texts in groups for t in texts]
     parsed = _parse(flat, language)
     bounds = np.cumsum([0] + [len(texts) for texts in groups])
@@ -102,20 +150,43 @@ def phrase_labels(groups: Sequence[Sequence[str]], language: str) -> list[tuple[
             df.update(found)
         group_df.append(df)
     common = _common_words(group_df, [len(t) for t in groups], parsed)
+    openers = _openers(parsed, len(flat))
+    # An opener is the conversation's, not one theme's topic ("Bike lanes near…"): it opens
+    # answers in more than a third of the groups.
+    live = [g for g in range(len(groups)) if len(groups[g]) >= 3]
+    openers = {
+        w
+        for w in openers
+        if sum(any(w in f for f in parsed.first[bounds[g] : bounds[g + 1]]) for g in live)
+        > len(live) / 3
+    }
     out = []
     for g, texts in enumerate(groups):
-        out.append(
-            _label_one(
-                group_df[g],
-                len(texts),
-                total_df,
-                len(flat),
-                parsed,
-                common,
-                parsed.words[bounds[g] : bounds[g + 1]],
-            )
+        label, share = _label_one(
+            group_df[g],
+            len(texts),
+            total_df,
+            len(flat),
+            parsed,
+            common,
+            parsed.words[bounds[g] : bounds[g + 1]],
+            language,
         )
+        opening = parsed.first[bounds[g] : bounds[g + 1]]
+        opened = sum(bool(f & openers) for f in opening) / max(1, len(texts))
+        out.append((label, share, opened))
     return out
+
+
+def _openers(parsed: _Parsed, total: int) -> set[str]:
+    """Words that open at least 8 % of the answers and are, half the time or more, how the
+    answers using them start ("BG should…", "Bowling Green needs…", "We need to…")."""
+    if total < 30:
+        return set()
+    opening: Counter = Counter()
+    for first in parsed.first:
+        opening.update(first)
+    return {w for w, c in opening.items() if c >= 0.08 * total and c >= 0.5 * parsed.everywhere[w]}
 
 
 def _common_words(group_df, sizes, parsed: _Parsed) -> set[str]:
@@ -146,13 +217,14 @@ def _common_words(group_df, sizes, parsed: _Parsed) -> set[str]:
     }
 
 
-def _label_one(df, size, total_df, total, parsed: _Parsed, common, member_words):
+def _label_one(df, size, total_df, total, parsed: _Parsed, common, member_words, language=""):
     if size == 0:
         return "", 0.0
 
     def score(key: str) -> float:
         p, q = df[key] / size, total_df[key] / total
-        weight = 0.02 if parsed.parts[key][0] in common else 1.0
+        word = parsed.parts[key][0]
+        weight = 0.02 if word in common else NAME_WEIGHT if _is_name(word, parsed, language) else 1
         return p * math.log(1 + p / q) * weight
 
     heads = [k for k, c in df.items() if c >= min(2, size) and len(parsed.parts[k]) == 1]
@@ -169,17 +241,27 @@ def _label_one(df, size, total_df, total, parsed: _Parsed, common, member_words)
         and c >= floor
         and parsed.parts[k][0] not in common
         and parsed.parts[k][-1] not in common
+        and (language != "de" or _ends_in_noun(parsed.surfaces[k].most_common(1)[0][0]))
     ]
 
     def phrase_score(key: str) -> float:
         extra = sum(score(w) > 0 and w not in common for w in parsed.parts[key] if w != head_word)
-        return df[key] * (1 + 0.5 * extra) / (1 + 0.3 * (len(parsed.parts[key]) - 2))
+        # Function words inside a phrase cost a little: "Niedrigere Geschwindigkeiten" reads
+        # better than "Geschwindigkeiten eine starke Reduktion".
+        inner = 0 if _HAN_KEY.match(key) else len(key.split()) - len(parsed.parts[key])
+        return df[key] * (1 + 0.5 * extra) / (1 + 0.3 * (len(parsed.parts[key]) - 2) + 0.15 * inner)
 
     best = max(wider, key=lambda k: (phrase_score(k), k)) if wider else head
     surface = parsed.surfaces[best].most_common(1)[0][0]
     # The share is of members who use the label's key word: what the label claims they say.
     share = sum(head_word in w for w in member_words) / size
     return heading(surface), share
+
+
+def _ends_in_noun(surface: str) -> bool:
+    """German capitalises nouns: "Niedrigere Geschwindigkeiten", not "… eine starke"."""
+    words = surface.split()
+    return bool(words) and words[-1][:1].isupper()
 
 
 def heading(phrase: str) -> str:
@@ -210,11 +292,11 @@ def describe(
     typical = [_most_typical(members, vectors, centroids[i]) for i, members in enumerate(groups)]
     keywords_by_language = _keywords_per_language(typical, wording, n_keywords)
     label_languages = wording.label_languages(working)
-    own_labels: dict[str, list[tuple[str, float]]] = {}
+    own_labels: dict[str, list[tuple[str, float, float]]] = {}
 
-    def own(language: str) -> list[tuple[str, float]]:
+    def own(language: str) -> list[tuple[str, float, float]]:
         if language not in own_labels:
-            own_labels[language] = phrase_labels(
+            own_labels[language] = phrase_labels_with_openers(
                 [wording.texts(m, language) for m in typical], language
             )
         return own_labels[language]
@@ -239,13 +321,15 @@ def describe(
                 keywords = keywords_by_language.get(language, [[]] * len(groups))[index]
         dominant = counts.most_common(1)[0][0] if counts else working
         labels: dict[str, str] = {}
-        share = None
+        share, opened = None, 0.0
         for language in dict.fromkeys([dominant, *label_languages]):
-            phrase, language_share = own(language)[index] if counts[language] else ("", 0.0)
+            phrase, language_share, language_opened = (
+                own(language)[index] if counts[language] else ("", 0.0, 0.0)
+            )
             if phrase and (counts[language] >= MIN_MEMBERS_FOR_WORDS or language == dominant):
                 labels[language] = phrase
                 if language == dominant:
-                    share = language_share
+                    share, opened = language_share, language_opened
             elif language in crosslingual:
                 phrase = crosslingual[language].label(centroids[index], counts)
                 if phrase:
@@ -261,6 +345,7 @@ def describe(
             languages=dict(Counter(locales[i] for i in members).most_common()),
             labels=labels,
             label_share=share,
+            opener_share=opened,
         )
     return [out[i] for i in range(len(groups))]
 

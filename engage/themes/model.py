@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 #: Bumped whenever the same input could produce different themes.
-ENGINE_VERSION = "1.2.0"
+ENGINE_VERSION = "1.3.0"
 
 #: Theme status values. ``kept`` themes were passed back in by a person and keep their identity.
 CANDIDATE = "candidate"

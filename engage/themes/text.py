@@ -48,6 +48,9 @@ SUPPLEMENT: dict[str, str] = {
     "hmn": """ces dua hais hauv ib kom koj kuj kuv lawv li los lossis lub muaj mus nej no nrog
         ntawd ntawm nws nyob peb rau sis tab tabsis tau thaum thiab tias tsis tus twb txog ua
         uas vim yam yog yuav zoo""",
+    # Opinion verbs and modal particles stopwordsiso's Chinese list lacks ("我覺得…", "不會…"):
+    # they open answers in every theme and name none.
+    "zh": """不会 不能 不要 不是 觉得 认为 应该 需要 希望 属于 问题 会 能 要""",
     "so": """ah ahaa ama anaga aniga annaga ayay ayey badan ee haddii hal halkaas halkan iyada
         iyaga iyo kaas kan kuwaas laakiin laga lagu loo ma marka mise sida sidoo taas tahay
         tan waan wax waxaa waxaan waxay yahay yihiin""",
@@ -174,6 +177,19 @@ def is_stop_phrase(label: str, language: str) -> bool:
     parts = [p for p in re.split(r"\s*·\s*|\s+", label.strip()) if p]
     words = [w for p in parts for clause in clauses(p, language) for w in clause]
     return bool(words) and all(w.stop for w in words)
+
+
+def is_junk_label(label: str, language: str) -> bool:
+    """A label a leader cannot use: stop words alone, or Chinese cutting a segmenter's word
+    (a Han run that segments differently, or that starts or ends on a single character)."""
+    if is_stop_phrase(label, language):
+        return True
+    for part in label.replace("·", " ").split():
+        if _HAN_RUN.match(part):
+            words = [w.key for c in clauses(part, "zh") for w in c]
+            if "".join(words) != part or any(len(w) < 2 for w in words[:1] + words[-1:]):
+                return True
+    return False
 
 
 def ctfidf_keywords(

@@ -142,7 +142,7 @@ def test_a_catch_all_is_mixed_and_every_theme_has_a_cohesion():
 def test_the_number_of_themes_has_no_forced_minimum():
     result = _catch_all_run()
     assert len(result.themes) < 5
-    assert result.engine_version == "1.2.0"
+    assert result.engine_version == "1.3.0"
 
 
 class _OneSpace:
@@ -168,3 +168,75 @@ def test_two_themes_never_get_the_same_cross_language_label():
     first = labeller.label(centre, {"en": 10})
     second = labeller.label(centre, {"en": 12})
     assert first and second and first != second
+
+
+def test_a_group_held_together_by_how_answers_open_is_mixed():
+    from engage.themes.engine import _mixed
+    from engage.themes.labels import phrase_labels_with_openers
+
+    wishes = ["keep its identity", "build more housing", "hold more festivals", "grow", "be kind"]
+    opened = [f"BG should {w} {n}" for w in wishes for n in ("now", "soon")]
+    topical = [f"{w} bike lanes {n}" for w in ("More", "Safe", "Protected") for n in ("please", "")]
+    topical += [f"Bike lanes near {p}" for p in ("schools", "parks", "shops", "homes")]
+    parks = [f"{w} parks for {n}" for w in ("Clean", "Quiet", "Green") for n in ("kids", "dogs")]
+    parks += [f"Parks and {p}" for p in ("trees", "benches", "paths", "ponds")]
+    topical.append("BG needs bike lanes")
+    parks.append("BG needs parks")
+    groups = [opened, topical, parks]
+    [(_, share, opener), (_, _, other), _] = phrase_labels_with_openers(groups, "en")
+    assert opener == 1.0 and other < 0.2, (opener, other)
+    assert _mixed(0.3, share, opener) and not _mixed(0.3, 0.9, other)
+
+
+def test_a_label_prefers_a_phrase_without_function_words_inside():
+    texts = [
+        "Tempo 80, da niedrigere Geschwindigkeiten eine starke Reduktion bedeuten",
+        "Tempo 30, da niedrigere Geschwindigkeiten eine starke Reduktion bedeuten",
+        "Tempo 100, da niedrigere Geschwindigkeiten eine starke Reduktion bedeuten",
+        "Niedrigere Geschwindigkeiten retten Leben",
+    ]
+    [(label, _)] = phrase_labels([texts, ["Radwege ausbauen", "Mehr Radwege"]], "de")[:1]
+    assert label == "Niedrigere Geschwindigkeiten", label
+
+
+def test_a_place_name_gives_way_to_what_is_said_about_it():
+    rail = [
+        "High speed rail to Nashville and Louisville",
+        "Passenger rail from Nashville to Louisville",
+        "A commuter rail line to Nashville",
+        "Rail travel to Louisville and Nashville",
+    ]
+    other = ["More parks downtown", "Parks for children", "Clean parks", "Dog parks"]
+    label = phrase_labels([rail, other], "en")[0][0]
+    assert "rail" in label.lower(), label
+
+
+def test_no_junk_label_on_the_launch_language_sample():
+    """tests/data/themes/launch_sample.json: two topics per launch language, many function
+    words. Neither phrase labels nor a whole run give a label of stop words alone or a Chinese
+    label cutting a word (the same check bench/themes.py prints on the shared data)."""
+    import json
+    from pathlib import Path
+
+    from engage.themes.text import is_junk_label
+
+    path = Path(__file__).resolve().parents[1] / "data" / "themes" / "launch_sample.json"
+    sample = {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if k[0] != "_"}
+    assert len(sample) == 9
+    for language, groups in sample.items():
+        labels = phrase_labels(groups, language)
+        for label, share in labels:
+            assert label and not is_junk_label(label, language), (language, label)
+            assert share >= 0.5, (language, label, share)
+        items = [
+            Contribution(f"{language}{g}-{i}", text, language)
+            for g, texts in enumerate(groups)
+            for i, text in enumerate(texts)
+        ]
+        result = discover(items, encoder="tfidf")
+        for theme in result.themes:
+            for label in {theme.label, *theme.labels.values()}:
+                assert not is_junk_label(label, language), (language, label)
+    assert is_junk_label("車司機", "zh") and is_junk_label("乘的精", "zh")
+    assert is_junk_label("أن · إلى · أو", "ar")
+    assert not is_junk_label("計程車司機", "zh")
