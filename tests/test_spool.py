@@ -54,7 +54,7 @@ def test_an_answer_sent_during_an_outage_gets_a_receipt_and_is_stored_once(app, 
         receipt = client.get(sent.location)
         assert receipt.status_code == 200
         page = receipt.get_data(as_text=True)
-        assert "will be counted in a few minutes" in page
+        assert "se contarán en unos minutos" in page
         assert "Read and rate" not in page
         assert spool.status(app)["waiting"] == 1
     assert responses(app) == []
@@ -69,7 +69,7 @@ def test_an_answer_sent_during_an_outage_gets_a_receipt_and_is_stored_once(app, 
         assert sum(c for (_s, d, _v), c in stored_counts().items() if d == "language") == 1
         assert spool.drain()["stored"] == 0  # a second drain finds nothing to do
     thanks = client.get(sent.location).get_data(as_text=True)
-    assert "will be counted in a few minutes" not in thanks and code in thanks
+    assert "se contarán en unos minutos" not in thanks and code in thanks
     assert len(responses(app)) == 1
 
 
@@ -185,7 +185,7 @@ def test_when_even_the_spool_cannot_be_written_the_form_comes_back(app, client, 
         sent = client.post(URL.format(lang="es"), data=data)
     page = sent.get_data(as_text=True)
     assert sent.status_code == 503
-    assert "please try again in a minute" in page
+    assert "inténtelo de nuevo en un minuto" in page
     assert "Que aprendan a pensar.</textarea>" in page
     assert 'value="critical_thinking" checked' in page
     assert f'value="{data["submission_token"]}"' in page  # a retry is still one answer
@@ -219,7 +219,7 @@ def test_a_forum_post_sent_during_an_outage_comes_back_with_its_text(app, client
         assert client.get(thread_url(slug, "es")).status_code == 503
     html = sent.get_data(as_text=True)
     assert sent.status_code == 503
-    assert "please try again in a minute" in html
+    assert "inténtelo de nuevo en un minuto" in html
     assert "Que sepan escuchar &lt;y&gt; hablar.</textarea>" in html
     resent = client.post(thread_url(slug, "es"), data=hidden_fields(html) | data)
     assert resent.status_code == 303

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 import time
 from datetime import timedelta
 from email.message import EmailMessage
@@ -21,6 +20,7 @@ from email.utils import formataddr, make_msgid
 from flask import Flask
 from sqlalchemy import select, update
 
+from ..background import start_once
 from ..extensions import db
 from ..models_base import utcnow
 from .models import OutboundMail
@@ -129,20 +129,10 @@ def run_once(app: Flask) -> dict:
             db.session.remove()
 
 
-_started: set[int] = set()
-_lock = threading.Lock()
-
-
 def start_sender_thread(app: Flask) -> None:
     """With MAIL_SENDER = "thread", one background sender per app process (started once)."""
-    if id(app) in _started or app.config.get("MAIL_SENDER", "thread") != "thread":
-        return  # called before every request: the usual answer costs no lock
-    with _lock:
-        if id(app) in _started:
-            return
-        _started.add(id(app))
-    thread = threading.Thread(target=_loop, args=(app,), name="engage-mail", daemon=True)
-    thread.start()
+    if app.config.get("MAIL_SENDER", "thread") == "thread":
+        start_once(app, "engage-mail", _loop)
 
 
 def _loop(app: Flask) -> None:

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import sqlite3
-import threading
 import time
 from contextlib import closing
 from datetime import datetime
@@ -36,6 +35,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import (
     TimeoutError as PoolTimeoutError,
 )
+
+from ..background import start_once
 
 log = logging.getLogger(__name__)
 
@@ -300,20 +301,10 @@ def _store(entry, db, cache, services) -> str:
     return "stored"
 
 
-_started: set[int] = set()
-_lock = threading.Lock()
-
-
 def start_drainer_thread(app: Flask) -> None:
     """With SPOOL_DRAINER = "thread", one background drainer per app process (started once)."""
-    if id(app) in _started or app.config.get("SPOOL_DRAINER", "thread") != "thread":
-        return  # called before every request: the usual answer costs no lock
-    with _lock:
-        if id(app) in _started:
-            return
-        _started.add(id(app))
-    thread = threading.Thread(target=_loop, args=(app,), name="engage-spool", daemon=True)
-    thread.start()
+    if app.config.get("SPOOL_DRAINER", "thread") == "thread":
+        start_once(app, "engage-spool", _loop)
 
 
 def _loop(app: Flask) -> None:
