@@ -161,11 +161,12 @@ def full_recount(survey_ids: list[int] | None = None) -> dict[tuple[int, str, st
             value = value.isoformat() if isinstance(value, date) else str(value)
             key = (survey_id, dimension, value)
             counts[key] = counts.get(key, 0) + count
-    written = (
-        select(Response.survey_id, func.coalesce(Response.language, NO_VALUE), func.count())
+    language = func.coalesce(Response.language, NO_VALUE)  # one expression: PostgreSQL
+    written = (  # must see the same bound value in SELECT and GROUP BY
+        select(Response.survey_id, language, func.count())
         .join(Answer, Answer.response_id == Response.id)
         .where(Answer.text.is_not(None), func.trim(Answer.text) != "")
-        .group_by(Response.survey_id, func.coalesce(Response.language, NO_VALUE))
+        .group_by(Response.survey_id, language)
     )
     if survey_ids is not None:
         written = written.where(Response.survey_id.in_(survey_ids))
