@@ -166,8 +166,9 @@ def hidden_values(page: str) -> dict[str, str]:
 
 def fill(form: Form, hidden: dict[str, str], rng: random.Random) -> tuple[list, list[str]]:
     """Valid answers for every field: one radio per group, 1-3 boxes per group of checkboxes, a
-    coin toss for a lone checkbox, distinct values for selects offering the same options (the
-    ranking places), a sentence in every textarea. Returns the pairs and the texts typed."""
+    coin toss for a lone checkbox, distinct values for selects or radio groups offering the same
+    options (the ranking places: a grid of radio groups, one per place), a sentence in every
+    textarea. Returns the pairs and the texts typed."""
     pairs, typed = [], []
     groups: dict[tuple[str, str], list[FormField]] = {}
     for f in form.fields:
@@ -177,6 +178,15 @@ def fill(form: Form, hidden: dict[str, str], rng: random.Random) -> tuple[list, 
     for f in form.fields:
         if f.tag == "select":
             selects.setdefault(tuple(f.options), []).append(f)
+    radio_sets: dict[tuple, list[str]] = {}
+    for (kind, name), members in groups.items():
+        if kind == "radio":
+            radio_sets.setdefault(tuple(m.value for m in members), []).append(name)
+    chosen_radio: dict[str, str] = {}
+    for values, names in radio_sets.items():
+        picks = rng.sample(values, min(len(values), len(names)))
+        for name, pick in zip(names, picks, strict=False):
+            chosen_radio[name] = pick
     chosen_select: dict[str, str] = {}
     for options, members in selects.items():
         picks = rng.sample(options, min(len(options), len(members)))
@@ -193,7 +203,8 @@ def fill(form: Form, hidden: dict[str, str], rng: random.Random) -> tuple[list, 
             done.add(key)
             members = groups[key]
             if f.kind == "radio":
-                pairs.append((f.name, rng.choice(members).value))
+                pick = chosen_radio[f.name] if f.name in chosen_radio else rng.choice(members).value
+                pairs.append((f.name, pick))
             elif len(members) == 1:
                 if rng.random() < 0.5:
                     pairs.append((f.name, f.value))
