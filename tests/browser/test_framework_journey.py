@@ -48,9 +48,11 @@ def test_draft_comment_review_revise_approve_publish(app, live_server, browser):
     staff.click("text=Profile drafts")
     staff.fill("#title", "Portrait of a graduate")
     staff.click("button:has-text('Create')")
-    for _ in range(2):
+    from playwright.sync_api import expect  # here: without playwright the journey is skipped
+
+    for made in (1, 2):  # each click reloads the page: wait for it before the next one
         staff.get_by_role("button", name="Make it a competency").first.click()
-    assert staff.locator("article.competency").count() == 2
+        expect(staff.locator("article.competency")).to_have_count(made, timeout=20_000)
     staff.locator("article.competency").first.get_by_role("link", name="Edit").click()
     staff.fill("#name_en", "Thinking for yourself")
     staff.fill("#description_en", "Asks good questions and weighs evidence.")
