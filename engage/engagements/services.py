@@ -107,7 +107,8 @@ class EngagementError(DomainError):
 
 def slug_from_name(name: str) -> str:
     """A URL slug from a name: lower-case ASCII letters, digits and hyphens."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-")
 
 

@@ -1,0 +1,71 @@
+"""A closed engagement's survey: its link still works, says so in the reader's language, and
+takes no answer."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engage.engagements import services
+from engage.extensions import db
+from engage.models_base import utcnow
+from engage.surveys.models import Response
+from tests.conftest import hidden_fields
+from tests.factories import import_default_survey
+
+URL = "/{lang}/surveys/graduate-profile"
+
+
+@pytest.fixture
+def engagement_id(app):
+    with app.app_context():
+        survey = import_default_survey()
+        engagement = services.create_engagement(
+            None, name={"en": "Spring", "es": "Primavera", "ar": "الربيع"}, status="open"
+        )
+        survey.engagement = engagement
+        db.session.commit()
+        return engagement.id
+
+
+def close(app, engagement_id, by_date=False):
+    with app.app_context():
+        engagement = db.session.get(services.Engagement, engagement_id)
+        if by_date:
+            engagement.closes_at = utcnow() - timedelta(minutes=1)
+        else:
+            services.close_engagement(engagement, None)
+        db.session.commit()
+
+
+def count_responses(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count(Response.id)))
+
+
+@pytest.mark.parametrize("by_date", [False, True])
+@pytest.mark.parametrize(("lang", "name"), [("es", "Primavera"), ("ar", "الربيع")])
+def test_the_survey_page_says_it_is_closed(app, client, engagement_id, by_date, lang, name):
+    assert client.get(URL.format(lang=lang)).status_code == 200
+    close(app, engagement_id, by_date)
+    response = client.get(URL.format(lang=lang))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert f'<html lang="{lang}"' in page and name in page
+    assert f'href="/{lang}/profile/"' in page
+    assert 'name="q_competencies"' not in page
+
+
+@pytest.mark.parametrize("by_date", [False, True])
+def test_no_answer_is_accepted_after_closing(app, client, engagement_id, by_date):
+    data = hidden_fields(client.get(URL.format(lang="es")).get_data(as_text=True))
+    close(app, engagement_id, by_date)
+    data |= {"q_competencies": ["critical_thinking"], "q_role": "parent"}
+    response = client.post(URL.format(lang="es"), data=data)
+    assert response.status_code == 410
+    assert count_responses(app) == 0
+    assert "graduate-profile" not in client.get("/es/").get_data(as_text=True)
+
+
+def test_an_unknown_survey_is_still_not_found(client, engagement_id):
+    assert client.get(URL.format(lang="es") + "-nope").status_code == 404
