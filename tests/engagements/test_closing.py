@@ -69,3 +69,25 @@ def test_no_answer_is_accepted_after_closing(app, client, engagement_id, by_date
 
 def test_an_unknown_survey_is_still_not_found(client, engagement_id):
     assert client.get(URL.format(lang="es") + "-nope").status_code == 404
+
+
+def test_paper_sheets_can_be_typed_in_after_closing_and_are_marked(app, engagement_id):
+    from engage.audit import AuditEvent
+    from engage.paper import services as paper
+    from engage.surveys import services as survey_services
+    from engage.surveys.models import Survey
+    from tests.factories import make_user
+
+    with app.app_context():
+        actor = make_user("facilitator")
+        survey = db.session.scalar(select(Survey))
+        batch = paper.create_batch(survey, "es", "Library", 3, actor)
+        paper.enter_sheet(batch, 1, {}, survey_services.new_submission_token(), actor)
+        services.close_engagement(db.session.get(services.Engagement, engagement_id), actor)
+        paper.enter_sheet(batch, 2, {}, survey_services.new_submission_token(), actor)
+        db.session.commit()
+        events = db.session.scalars(
+            select(AuditEvent).filter_by(action="response.paper_entered").order_by(AuditEvent.id)
+        ).all()
+        assert [event.details.get("after_closing") for event in events] == [None, True]
+    assert count_responses(app) == 2
