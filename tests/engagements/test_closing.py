@@ -91,3 +91,28 @@ def test_paper_sheets_can_be_typed_in_after_closing_and_are_marked(app, engageme
         ).all()
         assert [event.details.get("after_closing") for event in events] == [None, True]
     assert count_responses(app) == 2
+
+
+@pytest.mark.parametrize("lang", ["es", "ar"])
+def test_a_forum_thread_of_a_closed_engagement_is_read_only(app, client, engagement_id, lang):
+    from engage.forum import services as forum
+    from engage.forum.models import Moderation, Post, ThreadStatus
+
+    with app.app_context():
+        engagement = db.session.get(services.Engagement, engagement_id)
+        forum.create_thread(
+            engagement, "hopes", {"en": "Your hopes?"}, ThreadStatus.OPEN, Moderation.POST, None
+        )
+        db.session.commit()
+    url = f"/{lang}/conversations/hopes"
+    form = hidden_fields(client.get(url).get_data(as_text=True))
+    assert 'name="body"' in client.get(url).get_data(as_text=True)
+    close(app, engagement_id, by_date=True)
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="body"' not in page.get_data(as_text=True)
+    refused = client.post(
+        url, data=form | {"body": "A late thought about our schools.", "language": lang}
+    )
+    assert refused.status_code == 409
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Post.id))) == 0
