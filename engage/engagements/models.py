@@ -21,6 +21,8 @@ class Engagement(db.Model):
     slug: Mapped[str] = mapped_column(db.String(80), unique=True, nullable=False)
     #: Name per language code.
     name = mapped_column(db.JSON, nullable=False, default=dict)
+    #: Description per language code.
+    description = mapped_column(db.JSON, default=dict)
     status: Mapped[EngagementStatus] = mapped_column(
         db.Enum(EngagementStatus, native_enum=False, length=20),
         default=EngagementStatus.DRAFT,
@@ -29,6 +31,9 @@ class Engagement(db.Model):
     default_language: Mapped[str] = mapped_column(db.String(16), default="en", nullable=False)
     #: When the engagement stops taking answers; staff are reminded of under-heard groups before.
     closes_at = mapped_column(db.DateTime(timezone=True))
+    opens_at = mapped_column(db.DateTime(timezone=True))
+    #: Set when staff archive it: it leaves the lists, its public links keep working.
+    archived_at = mapped_column(db.DateTime(timezone=True))
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     surveys = relationship("Survey", back_populates="engagement")

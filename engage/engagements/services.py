@@ -2,13 +2,17 @@
 
 import csv
 import io
+import re
+import unicodedata
+from datetime import UTC, date, datetime, time
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import record_event
 from ..extensions import db
-from ..models_base import DomainError
+from ..models_base import DomainError, utcnow
 from .models import Engagement, EngagementStatus, EngagementTarget, TargetDimension
 
 
@@ -75,6 +79,7 @@ def target_shares(engagement: Engagement, dimension: TargetDimension) -> dict[st
 
 
 def list_engagements() -> list[Engagement]:
+    """Every engagement, newest first (archived ones too: their dashboards stay readable)."""
     return list(db.session.scalars(select(Engagement).order_by(Engagement.created_at.desc())))
 
 
@@ -85,3 +90,195 @@ def current_engagement() -> Engagement | None:
         if engagement.status == EngagementStatus.OPEN:
             return engagement
     return engagements[0] if engagements else None
+
+
+# ---- Creating, editing, closing and archiving (the staff pages call these) ----
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_LIMIT = 200
+DESCRIPTION_LIMIT = 2000
+#: Statuses staff may choose on the form; closing has its own button.
+FORM_STATUSES = (EngagementStatus.DRAFT, EngagementStatus.OPEN)
+
+
+class EngagementError(DomainError):
+    pass
+
+
+def slug_from_name(name: str) -> str:
+    """A URL slug from a name: lower-case ASCII letters, digits and hyphens."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-")
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(23, 59), tzinfo=UTC) if day else None
+
+
+def start_of_day(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(0, 0), tzinfo=UTC) if day else None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:  # SQLite gives naive UTC back
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def is_closed(engagement: Engagement | None, now: datetime | None = None) -> bool:
+    """Closed by staff, or its closing date has passed."""
+    if engagement is None:
+        return False
+    if engagement.status == EngagementStatus.CLOSED:
+        return True
+    closes_at = _aware(engagement.closes_at)
+    return closes_at is not None and closes_at <= (now or utcnow())
+
+
+def _clean_texts(texts: dict | None, limit: int) -> dict[str, str]:
+    languages = current_app.config["LANGUAGES"]
+    cleaned = {}
+    for code, text in (texts or {}).items():
+        text = (text or "").strip()
+        if code in languages and text:
+            if len(text) > limit:
+                raise EngagementError(
+                    _l("A text is longer than %(limit)s characters.", limit=limit)
+                )
+            cleaned[code] = text
+    return cleaned
+
+
+def _checked(
+    *, name, description, working_language, opens_on, closes_on, status
+) -> dict[str, object]:
+    if working_language not in current_app.config["LANGUAGES"]:
+        raise EngagementError(_l("Choose a working language this site offers."))
+    names = _clean_texts(name, NAME_LIMIT)
+    if not names.get(working_language):
+        raise EngagementError(_l("Give the engagement a name in its working language."))
+    if opens_on and closes_on and closes_on < opens_on:
+        raise EngagementError(_l("The closing date cannot be before the opening date."))
+    status = EngagementStatus(status)
+    if status not in FORM_STATUSES:
+        raise EngagementError(_l("Use the Close button to close an engagement."))
+    return {
+        "name": names,
+        "description": _clean_texts(description, DESCRIPTION_LIMIT),
+        "default_language": working_language,
+        "opens_at": start_of_day(opens_on),
+        "closes_at": end_of_day(closes_on),
+        "status": status,
+    }
+
+
+def create_engagement(
+    actor,
+    *,
+    name: dict[str, str],
+    description: dict[str, str] | None = None,
+    slug: str = "",
+    working_language: str = "en",
+    opens_on: date | None = None,
+    closes_on: date | None = None,
+    status: str = EngagementStatus.DRAFT,
+) -> Engagement:
+    """A new engagement; the slug is made from the working-language name when none is typed."""
+    values = _checked(
+        name=name,
+        description=description,
+        working_language=working_language,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        status=status,
+    )
+    slug = (slug or "").strip().lower() or slug_from_name(values["name"][working_language])
+    if not SLUG_PATTERN.match(slug) or len(slug) > 80:
+        raise EngagementError(
+            _l("The address name may hold only small letters a to z, digits and hyphens.")
+        )
+    if db.session.scalar(select(Engagement.id).filter_by(slug=slug)) is not None:
+        raise EngagementError(
+            _l("Another engagement already uses the address %(slug)s.", slug=slug)
+        )
+    engagement = Engagement(slug=slug, **values)
+    db.session.add(engagement)
+    db.session.flush()
+    record_event(actor, "engagement.created", engagement, {"slug": slug, "status": str(status)})
+    return engagement
+
+
+def update_engagement(
+    engagement: Engagement,
+    actor,
+    *,
+    name: dict[str, str],
+    description: dict[str, str] | None = None,
+    working_language: str | None = None,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
+    status: str | None = None,
+) -> Engagement:
+    """Change an engagement that is not closed or archived (the slug stays: links use it)."""
+    if engagement.archived_at is not None or engagement.status == EngagementStatus.CLOSED:
+        raise EngagementError(_l("A closed or archived engagement cannot be changed."))
+    values = _checked(
+        name=name,
+        description=description,
+        working_language=working_language or engagement.default_language,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        status=status or engagement.status,
+    )
+    changed = sorted(key for key, value in values.items() if getattr(engagement, key) != value)
+    for key, value in values.items():
+        setattr(engagement, key, value)
+    db.session.flush()
+    record_event(actor, "engagement.updated", engagement, {"changed": changed})
+    return engagement
+
+
+def close_engagement(engagement: Engagement, actor) -> Engagement:
+    """Stop taking answers: the engagement and each of its open surveys are closed."""
+    from ..surveys.models import Survey, SurveyStatus
+
+    if engagement.status == EngagementStatus.CLOSED:
+        raise EngagementError(_l("This engagement is already closed."))
+    engagement.status = EngagementStatus.CLOSED
+    closed = []
+    for survey in db.session.scalars(
+        select(Survey).filter_by(engagement_id=engagement.id, status=SurveyStatus.OPEN)
+    ):
+        survey.status = SurveyStatus.CLOSED
+        closed.append(survey.id)
+    db.session.flush()
+    record_event(actor, "engagement.closed", engagement, {"surveys_closed": closed})
+    return engagement
+
+
+def archive_engagement(engagement: Engagement, actor) -> Engagement:
+    """Put a closed engagement away: out of the staff lists; its public links keep working."""
+    if engagement.archived_at is not None:
+        raise EngagementError(_l("This engagement is already archived."))
+    if engagement.status != EngagementStatus.CLOSED:
+        raise EngagementError(_l("Close the engagement before archiving it."))
+    engagement.archived_at = utcnow()
+    db.session.flush()
+    record_event(actor, "engagement.archived", engagement)
+    return engagement
+
+
+def closed_engagement_of(slug: str) -> Engagement | None:
+    """The closed engagement of the newest version of survey `slug` (None if it has none, or
+    it is not closed)."""
+    from ..surveys.models import Survey
+
+    if "\x00" in slug:
+        return None
+    survey = db.session.scalar(
+        select(Survey).filter_by(slug=slug).order_by(Survey.version.desc()).limit(1)
+    )
+    if survey is None or survey.engagement is None:
+        return None
+    return survey.engagement if is_closed(survey.engagement) else None

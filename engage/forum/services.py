@@ -16,6 +16,7 @@ from flask_babel import format_number, gettext, ngettext
 from sqlalchemy import case, func, select
 
 from ..audit import record_event
+from ..engagements.services import is_closed
 from ..extensions import db
 from ..models_base import DomainError, utcnow
 from . import text
@@ -169,7 +170,7 @@ def submit_post(
     """Store a post or a reply. It is visible at once on a post-moderated thread and waits for
     approval on a pre-moderated one. Replies to a reply join the same conversation one level
     down. Raises PostRefused for a body that breaks a rule or repeats a recent post."""
-    if thread.status != ThreadStatus.OPEN:
+    if thread.status != ThreadStatus.OPEN or is_closed(thread.engagement, now):
         raise DomainError(gettext("This conversation is closed to new posts."))
     problem = body_problem(body)
     if problem:

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from ..engagements.services import is_closed
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import KNOWN_LANGUAGES, localized, offered_languages, select_language
@@ -117,7 +118,7 @@ def show_thread(slug: str):
         else:
             parent = None
     if request.method == "POST":
-        if thread.status != ThreadStatus.OPEN:
+        if thread.status != ThreadStatus.OPEN or is_closed(thread.engagement):
             return _render_thread(thread, form, _("This conversation is closed to new posts."), 409)
         parent = _parent_from_form(form, thread)
         if form.validate():
@@ -184,6 +185,7 @@ def _render_thread(thread, form, form_error=None, status=200, parent=None):
         form_error=form_error,
         parent=parent,
         languages=KNOWN_LANGUAGES,
+        engagement_closed=is_closed(thread.engagement),
     ), status
 
 

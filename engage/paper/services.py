@@ -19,10 +19,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record_event
+from ..engagements.services import is_closed
 from ..extensions import db
 from ..outreach.channels import paper_tag
 from ..surveys import services as survey_services
-from ..surveys.models import Option, Question, QuestionKind, Response, ResponseSource, Survey
+from ..surveys.models import (
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseSource,
+    Survey,
+    SurveyStatus,
+)
 from ..text import clean_text
 from .models import PaperBatch
 
@@ -255,5 +264,8 @@ def enter_sheet(
         channel=paper_tag(batch.language),
         paper_sheet=code,
     )
-    record_event(actor, "response.paper_entered", response, {"sheet": code})
+    details = {"sheet": code}
+    if batch.survey.status != SurveyStatus.OPEN or is_closed(batch.survey.engagement):
+        details["after_closing"] = True  # typed in once the web survey stopped taking answers
+    record_event(actor, "response.paper_entered", response, details)
     return response

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..auth.permissions import require_role
+from ..engagements.services import is_closed
 from ..extensions import db
 from ..i18n import (
     KNOWN_LANGUAGES,
@@ -172,7 +173,8 @@ def show_batch(code: str):
         language=KNOWN_LANGUAGES.get(batch.language),
         entered=entered,
         missing=[number for number in range(1, batch.sheets + 1) if number not in entered],
-        survey_closed=batch.survey.status != SurveyStatus.OPEN,
+        survey_closed=batch.survey.status != SurveyStatus.OPEN
+        or is_closed(batch.survey.engagement),
     )
 
 

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from sqlalchemy import select
 
 from ..extensions import db
+from ..models_base import utcnow
 from .models import Option, Question, QuestionKind, Survey, SurveyStatus
 
 _EMPTY = MappingProxyType({})
@@ -138,9 +139,12 @@ def current_open(slug: str) -> SurveyVersion | None:
     """The newest open version of `slug`: one statement, then the cache."""
     if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare it
         return None
+    from .services import engagement_still_open
+
     row = db.session.execute(
         select(Survey.id, Survey.content_hash)
         .where(Survey.slug == slug, Survey.status == SurveyStatus.OPEN)
+        .where(engagement_still_open(utcnow()))
         .order_by(Survey.version.desc())
         .limit(1)
     ).first()

@@ -114,10 +114,25 @@ def count_responses(survey: Survey) -> int:
     return db.session.scalar(select(func.count(Response.id)).filter_by(survey_id=survey.id))
 
 
+def engagement_still_open(now):
+    """SQL: the survey has no engagement whose closing date is at or before `now` (an
+    engagement closed by staff has its surveys closed as well)."""
+    from ..engagements.models import Engagement
+
+    return ~exists().where(
+        Engagement.id == Survey.engagement_id,
+        Engagement.closes_at.is_not(None),
+        Engagement.closes_at <= now,
+    )
+
+
 def open_surveys() -> list[Survey]:
     """The newest open version of each survey, by slug."""
     surveys = db.session.scalars(
-        select(Survey).filter_by(status=SurveyStatus.OPEN).order_by(Survey.slug, Survey.version)
+        select(Survey)
+        .filter_by(status=SurveyStatus.OPEN)
+        .where(engagement_still_open(utcnow()))
+        .order_by(Survey.slug, Survey.version)
     ).all()
     newest = {survey.slug: survey for survey in surveys}
     return list(newest.values())
@@ -129,6 +144,7 @@ def find_open_survey(slug: str) -> Survey | None:
     return db.session.scalar(
         select(Survey)
         .filter_by(slug=slug, status=SurveyStatus.OPEN)
+        .where(engagement_still_open(utcnow()))
         .order_by(Survey.version.desc())
         .limit(1)
     )
@@ -224,7 +240,7 @@ def store_submission(
         survey, language, answers, submission_token, shared, channel, receipt_code, submitted_at
     )
     if only_if_open:
-        guard = {"guard_id": survey.id, "guard_hash": survey.content_hash}
+        guard = {"guard_id": survey.id, "guard_hash": survey.content_hash, "guard_now": utcnow()}
         response_id = db.session.execute(_insert_if_open(), values | guard).scalar()
     else:
         table = Response.__table__
@@ -340,6 +356,7 @@ def _insert_if_open():
             Survey.id == bindparam("guard_id"),
             Survey.content_hash == bindparam("guard_hash"),
             Survey.status == SurveyStatus.OPEN,
+            engagement_still_open(bindparam("guard_now", type_=db.DateTime(timezone=True))),
         )
     )
     return insert(table).from_select(list(RESPONSE_COLUMNS), source).returning(table.c.id)

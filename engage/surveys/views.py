@@ -100,7 +100,9 @@ def answer_survey(slug: str):
     posted = request.method == "POST"
     # The form names the version it was built from, so its POST needs no look-up.
     version = cache.from_hint(request.form.get("v"), slug) if posted else None
-    version = version or find_version(slug) or abort(404)
+    version = version or find_version(slug)
+    if version is None:
+        return _closed_or_404(slug)
     answered_code = session.get(ANSWERED_KEY, {}).get(slug)
     if not posted and answered_code:
         # Back after sending re-fetches the page: say it was sent rather than offer a blank
@@ -129,10 +131,21 @@ def answer_survey(slug: str):
             return redirect(url_for("surveys.show_receipt", code=receipt_code), code=303)
         # The version was closed or replaced since the form was opened: use the open one.
         version = find_version(slug) if attempt == 0 else None
-        version = version or abort(404)
+        if version is None:
+            return _closed_or_404(slug)
     if not posted:
         return _render_survey(version, form, via=_via())
     return _render_survey(version, form, via=_via()), 400
+
+
+def _closed_or_404(slug: str):
+    """The page of a survey whose engagement has closed (its links keep working), else 404."""
+    from ..engagements.services import closed_engagement_of
+
+    engagement = closed_engagement_of(slug)
+    if engagement is None:
+        abort(404)
+    return render_template("surveys/closed.html", engagement=engagement), 410
 
 
 CSRF_SLOT = "\x00csrf\x00"
