@@ -37,14 +37,20 @@ class EngagementForm(FlaskForm):
         }
 
     def language_rows(self):
-        """(language, name field, description field) for each offered language."""
+        """(language, name field, description field) for each offered language, the working
+        language first: it is the one that must be filled in."""
+        codes = list(current_app.config["LANGUAGES"])
+        working = self.working_language.data
+        if working in codes:
+            codes.remove(working)
+            codes.insert(0, working)
         return [
             (
                 KNOWN_LANGUAGES[code],
                 self[f"name_{field_key(code)}"],
                 self[f"description_{field_key(code)}"],
             )
-            for code in current_app.config["LANGUAGES"]
+            for code in codes
         ]
 
 
