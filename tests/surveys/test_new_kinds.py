@@ -1,0 +1,216 @@
+"""The newer question kinds answered on the web: grid, number, yes/no, drop-down, heading and
+"Other, please specify", over two pages with a conditional follow-up, with no script."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from config import BASE_DIR
+from engage.extensions import db
+from engage.i18n import KNOWN_LANGUAGES
+from engage.surveys import cache, services
+from engage.surveys.loader import load_survey_file
+from engage.surveys.models import Answer, Question, Response
+from tests.conftest import hidden_fields
+
+EVERY_KIND = BASE_DIR / "tests" / "data" / "surveys" / "every-kind.toml"
+URL = "/{lang}/surveys/every-kind"
+PAGE_ONE = {
+    "q_how_heard": "school",
+    "q_has_child": "yes",
+    "q_school_life-1": "agree",
+    "q_school_life-2": "disagree",
+    "q_children": "2",
+}
+
+
+@pytest.fixture
+def survey(app):
+    cache.clear()
+    with app.app_context():
+        services.import_surveys([load_survey_file(EVERY_KIND, KNOWN_LANGUAGES)])
+        db.session.commit()
+
+
+def page(client, lang="en"):
+    response = client.get(URL.format(lang=lang))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def post(client, data, lang="en"):
+    return client.post(URL.format(lang=lang), data=data)
+
+
+def form_values(html: str) -> dict:
+    """Every hidden input of the page (tokens, page number and carried answers)."""
+    return hidden_fields(html)
+
+
+def stored(app):
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        if response is None:
+            return None
+        keys = {q.id: q.key for q in db.session.scalars(select(Question))}
+        return [
+            (keys[a.question_id], a.statement, a.option_value, a.number, a.text)
+            for a in sorted(response.answers, key=lambda a: (a.question_id, a.id))
+        ]
+
+
+def test_first_page_shows_page_one_only_with_every_new_kind(client, survey):
+    html = page(client)
+    assert "Page 1 of 2" in html
+    assert '<h2 class="section-heading">About your school</h2>' in html
+    assert "These questions take about three minutes." in html
+    assert 'name="q_how_heard"' in html and 'value="other"' in html
+    assert 'name="other_how_heard"' in html
+    assert 'name="q_has_child"' in html and ">Yes</label>" in html and ">No</label>" in html
+    assert '<table class="likert-grid">' in html
+    assert 'name="q_school_life-1"' in html and 'name="q_school_life-2"' in html
+    assert 'scope="row"' in html and 'scope="col"' in html
+    assert 'inputmode="numeric"' in html and 'name="q_children"' in html
+    assert 'name="q_child_grade"' not in html  # the follow-up is on page 2
+    assert 'name="nav" value="next"' in html and 'value="back"' not in html
+
+
+def test_next_keeps_page_one_and_shows_the_follow_up(app, client, survey):
+    data = form_values(page(client)) | PAGE_ONE | {"nav": "next"}
+    second = post(client, data)
+    assert second.status_code == 200
+    html = second.get_data(as_text=True)
+    assert "Page 2 of 2" in html
+    assert "<select" in html and 'name="q_child_grade"' in html
+    carried = form_values(html)
+    assert carried["q_has_child"] == "yes" and carried["q_children"] == "2"
+    assert carried["q_school_life-2"] == "disagree" and carried["page"] == "2"
+    assert 'name="nav" value="send"' in html and 'name="nav" value="back"' in html
+    assert stored(app) is None  # nothing is stored before the last page
+
+
+def test_back_brings_page_one_back_filled_in(client, survey):
+    data = form_values(page(client)) | PAGE_ONE | {"nav": "next"}
+    second = form_values(post(client, data).get_data(as_text=True))
+    typed = {"q_ideas": "Más clubes después de clases", "nav": "back"}
+    first = post(client, second | typed).get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    assert re.search(r'value="school"\s+checked', first)
+    assert re.search(r'name="q_school_life-2"[^>]*value="disagree"[^>]*checked', first)
+    assert 'value="2"' in first
+    assert form_values(first)["q_ideas"] == "Más clubes después de clases"
+
+
+def test_sending_stores_one_row_per_grid_statement_number_and_other_text(app, client, survey):
+    data = form_values(page(client)) | PAGE_ONE | {"q_how_heard": "other"}
+    data |= {"other_how_heard": "A poster at the library", "nav": "next"}
+    second = form_values(post(client, data).get_data(as_text=True))
+    final = second | {
+        "q_child_grade": "other",
+        "other_child_grade": "Pre-K",
+        "q_helps": ["meals"],
+        "other_helps": "After-school care",
+        "q_ideas": "More clubs",
+        "nav": "send",
+    }
+    sent = post(client, final)
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    rows = stored(app)
+    assert ("how_heard", None, "other", None, "A poster at the library") in rows
+    assert ("has_child", None, "yes", None, None) in rows
+    assert ("school_life", "safe", "agree", None, None) in rows
+    assert ("school_life", "heard", "disagree", None, None) in rows
+    assert ("children", None, None, 2, None) in rows
+    assert ("child_grade", None, "other", None, "Pre-K") in rows
+    assert ("helps", None, "meals", None, None) in rows
+    # Text beside "Other" chooses it: nothing written is lost.
+    assert ("helps", None, "other", None, "After-school care") in rows
+
+
+def test_a_follow_up_whose_condition_is_not_met_is_skipped_and_not_stored(app, client, survey):
+    data = form_values(page(client)) | PAGE_ONE | {"q_has_child": "no", "nav": "next"}
+    html = post(client, data).get_data(as_text=True)
+    assert 'name="q_child_grade"' not in html
+    # Even a value sent for it (an old page, a crafted post) is not stored.
+    sent = post(client, form_values(html) | {"q_child_grade": "high", "nav": "send"})
+    assert sent.status_code == 303
+    assert not [row for row in stored(app) if row[0] == "child_grade"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"q_children": "twelve"}, "Please write a whole number"),
+        ({"q_children": "40"}, "Please write a number from 0 to 15."),
+        ({"q_how_heard": "other"}, "You chose “Other”: please write your answer in the box."),
+        (
+            {"other_how_heard": "x" * 121},
+            "Your answer is 121 characters long; the limit is 120.",
+        ),
+        ({"q_how_heard": "friend", "other_how_heard": "A poster"}, "You wrote an answer beside"),
+        ({"q_has_child": ""}, "Please answer this question."),
+        ({"q_school_life-1": "maybe"}, "Please choose from the answers listed."),
+    ],
+)
+def test_bad_answers_keep_the_page_with_the_error_beside_the_field(client, survey, answers, message):
+    data = form_values(page(client)) | PAGE_ONE | answers | {"nav": "next"}
+    response = post(client, data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html and "Page 1 of 2" in html
+    assert 'class="error-summary"' in html
+    for name, value in answers.items():
+        if value and name.startswith("other_"):
+            assert f'value="{value}"' in html  # what was typed comes back
+
+
+def test_arabic_digits_are_read_as_a_number(app, client, survey):
+    data = form_values(page(client, "ar")) | PAGE_ONE | {"q_children": "٣", "nav": "send"}
+    sent = post(client, data, "ar")
+    assert sent.status_code == 303
+    assert ("children", None, None, 3, None) in stored(app)
+
+
+def test_send_from_page_one_shows_the_page_holding_an_error(client, survey):
+    data = form_values(page(client)) | PAGE_ONE
+    data |= {"q_has_child": "yes", "page": "2", "q_children": "99", "nav": "send"}
+    response = post(client, data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Page 1 of 2" in html and "Please write a number from 0 to 15." in html
+
+
+def test_the_submission_token_sends_once_across_pages(app, client, survey):
+    first = form_values(page(client))
+    second = form_values(post(client, first | PAGE_ONE | {"nav": "next"}).get_data(as_text=True))
+    assert second["submission_token"] == first["submission_token"]
+    final = second | {"nav": "send"}
+    assert post(client, final).status_code == 303
+    client.post(f"/en/surveys/every-kind/again")
+    assert post(client, final).status_code == 303
+    with app.app_context():
+        assert len(db.session.scalars(select(Response)).all()) == 1
+
+
+def test_turning_pages_is_not_counted_as_sending(app, client, survey):
+    data = form_values(page(client)) | PAGE_ONE | {"nav": "next"}
+    for _ in range(40):  # more than SUBMIT_RATE_LIMIT's 30 a minute
+        assert post(client, data).status_code == 200
+
+
+def test_answers_listed_for_staff_and_exported(app, client, survey, sign_in):
+    data = form_values(page(client)) | PAGE_ONE | {"q_how_heard": "other"}
+    data |= {"other_how_heard": "=HYPERLINK(\"x\")", "nav": "send"}
+    assert post(client, data).status_code == 303
+    with app.app_context():
+        survey_id = db.session.scalar(select(Response.survey_id))
+    sign_in("facilitator")
+    listing = client.get(f"/staff/review/surveys/{survey_id}/responses")
+    assert listing.status_code == 200
+    export = client.get(f"/staff/review/surveys/{survey_id}/export.csv")
+    assert export.status_code == 200
+    text = export.get_data(as_text=True)
+    assert "school_life: Students feel safe at school" in text
+    assert "'=HYPERLINK" in text and "children" in text
+    assert Answer  # the model is imported for the stored() helper
