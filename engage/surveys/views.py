@@ -23,8 +23,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from ..errors import render_error
 from ..extensions import db, limiter

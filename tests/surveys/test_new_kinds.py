@@ -11,7 +11,7 @@ from engage.extensions import db
 from engage.i18n import KNOWN_LANGUAGES
 from engage.surveys import cache, services
 from engage.surveys.loader import load_survey_file
-from engage.surveys.models import Answer, Question, Response
+from engage.surveys.models import Question, Response
 from tests.conftest import hidden_fields
 
 EVERY_KIND = BASE_DIR / "tests" / "data" / "surveys" / "every-kind.toml"
@@ -153,7 +153,9 @@ def test_a_follow_up_whose_condition_is_not_met_is_skipped_and_not_stored(app, c
         ({"q_school_life-1": "maybe"}, "Please choose from the answers listed."),
     ],
 )
-def test_bad_answers_keep_the_page_with_the_error_beside_the_field(client, survey, answers, message):
+def test_bad_answers_keep_the_page_with_the_error_beside_the_field(
+    client, survey, answers, message
+):
     data = form_values(page(client)) | PAGE_ONE | answers | {"nav": "next"}
     response = post(client, data)
     assert response.status_code == 400
@@ -187,7 +189,7 @@ def test_the_submission_token_sends_once_across_pages(app, client, survey):
     assert second["submission_token"] == first["submission_token"]
     final = second | {"nav": "send"}
     assert post(client, final).status_code == 303
-    client.post(f"/en/surveys/every-kind/again")
+    client.post("/en/surveys/every-kind/again")
     assert post(client, final).status_code == 303
     with app.app_context():
         assert len(db.session.scalars(select(Response)).all()) == 1
@@ -200,17 +202,43 @@ def test_turning_pages_is_not_counted_as_sending(app, client, survey):
 
 
 def test_answers_listed_for_staff_and_exported(app, client, survey, sign_in):
-    data = form_values(page(client)) | PAGE_ONE | {"q_how_heard": "other"}
-    data |= {"other_how_heard": "=HYPERLINK(\"x\")", "nav": "send"}
-    assert post(client, data).status_code == 303
+    for number in range(5):  # five responses, so the listing and export are not suppressed
+        data = form_values(page(client)) | PAGE_ONE | {"q_how_heard": "other"}
+        data |= {"other_how_heard": f'=HYPERLINK("x{number}") <b>', "nav": "send"}
+        assert post(client, data).status_code == 303
+        client.post("/en/surveys/every-kind/again")
     with app.app_context():
         survey_id = db.session.scalar(select(Response.survey_id))
+        response_id = db.session.scalar(select(Response.id))
     sign_in("facilitator")
-    listing = client.get(f"/staff/review/surveys/{survey_id}/responses")
+    listing = client.get(f"/staff/review/responses?survey={survey_id}")
     assert listing.status_code == 200
-    export = client.get(f"/staff/review/surveys/{survey_id}/export.csv")
+    html = listing.get_data(as_text=True)
+    assert "Students feel safe at school: Agree" in html
+    assert "&lt;b&gt;" in html and "<b>" not in html.split("<main", 1)[1]
+    assert client.get(f"/staff/review/responses/{response_id}").status_code == 200
+    export = client.get(f"/staff/review/surveys/{survey_id}/responses.csv")
     assert export.status_code == 200
     text = export.get_data(as_text=True)
-    assert "school_life: Students feel safe at school" in text
-    assert "'=HYPERLINK" in text and "children" in text
-    assert Answer  # the model is imported for the stored() helper
+    header = text.splitlines()[0]
+    assert "school_life.safe: How much do you agree?: Students feel safe at school" in header
+    assert "school_life.heard:" in header and "welcome" not in header
+    assert "'Other: =HYPERLINK" not in text  # the cell starts with the label, not a formula
+    assert 'Other: =HYPERLINK(""x0"") <b>' in text
+    row = text.splitlines()[1]
+    assert ",Yes," in row and ",Agree,Disagree,2," in row
+
+
+def test_staff_enter_a_response_with_every_kind(app, client, survey, sign_in):
+    with app.app_context():
+        survey_id = db.session.scalar(select(Question.survey_id))
+    sign_in("facilitator")
+    url = f"/staff/review/surveys/{survey_id}/enter"
+    html = client.get(url).get_data(as_text=True)
+    assert "About your school" in html and 'name="q_child_grade"' in html
+    data = hidden_fields(html) | PAGE_ONE | {"source": "phone", "answered_in": "es"}
+    data |= {"q_has_child": "no", "q_child_grade": "high"}
+    assert client.post(url, data=data).status_code == 302
+    rows = stored(app)
+    assert ("children", None, None, 2, None) in rows
+    assert not [row for row in rows if row[0] == "child_grade"]  # its condition is not met
