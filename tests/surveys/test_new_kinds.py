@@ -242,3 +242,40 @@ def test_staff_enter_a_response_with_every_kind(app, client, survey, sign_in):
     rows = stored(app)
     assert ("children", None, None, 2, None) in rows
     assert not [row for row in rows if row[0] == "child_grade"]  # its condition is not met
+
+
+def test_pages_and_the_outage_spool_work_together(app, client, survey, tmp_path, monkeypatch):
+    from engage.surveys import spool
+    from tests.surveys.outage import database_down
+
+    monkeypatch.setitem(app.config, "SPOOL_PATH", str(tmp_path / "spool.sqlite"))
+    first = form_values(page(client, "ar"))
+    with database_down(app):
+        # The version is cached: pages turn and the answers are spooled with no database.
+        second = post(client, first | PAGE_ONE | {"nav": "next"}, "ar")
+        assert second.status_code == 200
+        final = form_values(second.get_data(as_text=True)) | {
+            "q_child_grade": "other",
+            "other_child_grade": "روضة",
+            "nav": "send",
+        }
+        sent = post(client, final, "ar")
+        assert sent.status_code == 303
+        assert spool.status(app)["waiting"] == 1
+    with app.app_context():
+        assert spool.drain()["stored"] == 1
+    rows = stored(app)
+    assert ("school_life", "heard", "disagree", None, None) in rows
+    assert ("children", None, None, 2, None) in rows
+    assert ("child_grade", None, "other", None, "روضة") in rows
+
+
+def test_the_blank_first_page_is_cached_and_stays_valid(app, survey):
+    one = app.test_client().get(URL.format(lang="es")).get_data(as_text=True)
+    two_client = app.test_client()
+    two = two_client.get(URL.format(lang="es")).get_data(as_text=True)
+    first, second = form_values(one), form_values(two)
+    assert first["submission_token"] != second["submission_token"]
+    assert first["page"] == "1"
+    sent = two_client.post(URL.format(lang="es"), data=second | PAGE_ONE | {"nav": "send"})
+    assert sent.status_code == 303
