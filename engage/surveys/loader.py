@@ -159,6 +159,21 @@ class Lines:
                 return number + 1
         return None
 
+    def value(self, index: int, value: str, occurrence: int = 1) -> int | None:
+        """The line of `value = "<value>"` in question number `index` (an option or a
+        statement; its `occurrence`-th use), so an error about one option names its line."""
+        if not 1 <= index <= len(self.starts):
+            return None
+        start = self.starts[index - 1]
+        end = self.starts[index] if index < len(self.starts) else len(self.lines)
+        pattern = re.compile(rf"""^\s*value\s*=\s*["']{re.escape(value)}["']""")
+        for number in range(start + 1, end):
+            if pattern.match(self.lines[number]):
+                occurrence -= 1
+                if occurrence == 0:
+                    return number + 1
+        return None
+
     def top(self, name: str) -> int | None:
         end = self.starts[0] if self.starts else len(self.lines)
         return self._find(name, 0, end) or self._find(name, 0, len(self.lines))
@@ -257,8 +272,8 @@ def _parse_question(path, raw, index, languages, scales, lines) -> QuestionDefin
     def fail(message, name=None, language=None):
         raise SurveyFileError(path, message, key, language, lines.question(index, name))
 
-    def texts(value, what, question=None, optional=False, allow_plain=False, name=None):
-        line = lines.question(index, name)
+    def texts(value, what, question=None, optional=False, allow_plain=False, name=None, line=None):
+        line = line or lines.question(index, name)
         return _localized(path, value, languages, what, question, optional, allow_plain, line)
 
     kind = raw.get("kind")
@@ -293,7 +308,13 @@ def _parse_question(path, raw, index, languages, scales, lines) -> QuestionDefin
             options = scales[raw["options_from"]]
         else:
             options = _parse_options(
-                path, raw.get("options"), texts, "an option", key, lines.question(index, "options")
+                path,
+                raw.get("options"),
+                texts,
+                "an option",
+                key,
+                lines.question(index, "options"),
+                line_of=lambda value, occurrence=1: lines.value(index, value, occurrence),
             )
     elif raw.get("options") or raw.get("options_from"):
         fail(f"a {kind} question has no options", "options" if "options" in raw else "options_from")
@@ -318,6 +339,7 @@ def _parse_question(path, raw, index, languages, scales, lines) -> QuestionDefin
             key,
             lines.question(index, "statements"),
             needs="a grid needs at least two statements",
+            line_of=lambda value, occurrence=1: lines.value(index, value, occurrence),
         )
     elif "statements" in raw:
         fail("only a grid question has 'statements'", "statements")
@@ -459,6 +481,7 @@ def _parse_options(
     question,
     line=None,
     needs="a choice question needs at least two options",
+    line_of=None,
 ) -> list[OptionDefinition]:
     if not isinstance(raw_options, list) or len(raw_options) < 2:
         raise SurveyFileError(path, needs, question=question, line=line)
@@ -469,12 +492,18 @@ def _parse_options(
             raise SurveyFileError(
                 path, f"every entry of {what} needs a 'value'", question=question, line=line
             )
+        here = (line_of(value) if line_of else None) or line
         if value in values:
+            # The second use is the one to fix: name its line.
+            second = line_of(value, 2) if line_of else None
             raise SurveyFileError(
-                path, f"option value {value!r} is used twice", question=question, line=line
+                path,
+                f"option value {value!r} is used twice",
+                question=question,
+                line=second or here,
             )
         values.add(value)
-        text = texts(raw.get("text"), f"{what} ({value})", question, allow_plain=True)
+        text = texts(raw.get("text"), f"{what} ({value})", question, allow_plain=True, line=here)
         options.append(OptionDefinition(value=value, text=text))
     return options
 

@@ -74,7 +74,7 @@ def test_the_example_loads_with_its_settings():
             'value = "heard"',
             'value = "safe"',
             "option value 'safe' is used twice",
-            "[[questions.statements]]",
+            'value = "safe"',
         ),
         (
             'value = "school"',
@@ -151,3 +151,17 @@ def test_import_command_prints_the_line(runner, tmp_path):
     assert (
         f"every-kind.toml, line {line}, question 'children': 'min_value' is larger" in result.output
     )
+
+
+def test_a_repeated_value_names_the_line_of_its_second_use():
+    text = GOOD.replace('value = "heard"', 'value = "safe"', 1)
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if line == 'value = "safe"']
+    assert len(lines) == 2
+    assert f"every-kind.toml, line {lines[1]}, question 'school_life'" in refused(text)
+
+
+def test_a_missing_translation_names_the_line_of_its_option():
+    text = GOOD.replace(', ar = "المرحلة المتوسطة" }', " }", 1)
+    message = refused(text)
+    line = line_of(text, 'value = "middle"')
+    assert f"every-kind.toml, line {line}, question 'child_grade': language 'ar'" in message
