@@ -63,3 +63,11 @@ def _option(option: OptionDefinition) -> dict:
 def dumps_survey(definition: SurveyDefinition) -> str:
     """The definition as survey-file TOML."""
     return tomli_w.dumps(survey_document(definition))
+
+
+def load_survey_document(document: dict, known_languages, source_name: str = "survey.toml"):
+    """Check a survey held as the plain dict a file holds (an editor's draft): it is written
+    out as TOML first, so errors name a line of that text, as for a file."""
+    from .loader import load_survey_text
+
+    return load_survey_text(tomli_w.dumps(document), known_languages, source_name)

@@ -60,3 +60,14 @@ def test_load_survey_text_names_the_source_and_line():
     assert str(error.value).startswith(
         "draft 7, line 12, question 'favourite': unknown question kind"
     )
+
+
+def test_a_draft_held_as_a_dict_is_checked_like_a_file():
+    from engage.surveys.writer import load_survey_document, survey_document
+
+    loaded = load_survey_file(EVERY_KIND, KNOWN_LANGUAGES)
+    document = survey_document(loaded)
+    assert load_survey_document(document, KNOWN_LANGUAGES) == loaded
+    document["questions"][1]["show_if"] = {"question": "ideas", "equals": ["x"]}
+    with pytest.raises(SurveyFileError, match=r"draft, line \d+, question 'how_heard'"):
+        load_survey_document(document, KNOWN_LANGUAGES, "draft")
