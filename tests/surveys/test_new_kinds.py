@@ -11,7 +11,7 @@ from engage.extensions import db
 from engage.i18n import KNOWN_LANGUAGES
 from engage.surveys import cache, services
 from engage.surveys.loader import load_survey_file
-from engage.surveys.models import Question, Response
+from engage.surveys.models import Answer, Question, Response
 from tests.conftest import hidden_fields
 
 EVERY_KIND = BASE_DIR / "tests" / "data" / "surveys" / "every-kind.toml"
@@ -279,3 +279,22 @@ def test_the_blank_first_page_is_cached_and_stays_valid(app, survey):
     assert first["page"] == "1"
     sent = two_client.post(URL.format(lang="es"), data=second | PAGE_ONE | {"nav": "send"})
     assert sent.status_code == 303
+
+
+def test_demo_answers_fit_every_kind(app, survey):
+    import random
+
+    from engage.demo import _demo_answer
+
+    rng = random.Random(7)
+    with app.app_context():
+        version = services.find_open_survey("every-kind")
+        for _ in range(20):
+            answers = {q.key: _demo_answer(q, {}, rng) for q in version.questions}
+            services.submit_response(version, "en", answers, services.new_submission_token())
+        numbers = db.session.scalars(select(Answer.number).where(Answer.number.is_not(None)))
+        assert all(0 <= n <= 15 for n in numbers)
+        statements = db.session.scalars(
+            select(Answer.statement).where(Answer.statement.is_not(None))
+        )
+        assert set(statements) == {"safe", "heard"}
