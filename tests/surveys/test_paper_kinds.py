@@ -42,7 +42,7 @@ def test_sheets_print_every_kind_and_entry_stores_them(app, client, sign_in, sur
     assert "Sobre su escuela" not in printed  # a heading is not a numbered question
     # The follow-up is printed with when to answer it (question 2 is "has_child").
     condition = printed.split('class="q-how q-condition">', 1)[1].split("</p>", 1)[0]
-    assert printed.count("q-condition") == 1 and " 2 " in condition
+    assert printed.count("q-condition") == 2 and " 2 " in condition  # once per sheet
     url = f"/staff/paper/batches/{code}/enter"
     html = client.get(url).get_data(as_text=True)
     assert "1 Yes · 2 No" in html
