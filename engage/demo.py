@@ -186,6 +186,13 @@ def _demo_answer(question, texts: dict, rng: random.Random):
     # Some people skip a question, but never a required one: the web form would refuse it.
     if rng.random() < 0.15 and not question.required:
         return None
+    if kind == QuestionKind.HEADING:
+        return None
+    if kind == QuestionKind.NUMBER:
+        low = question.min_value if question.min_value is not None else 0
+        return rng.randint(low, question.max_value if question.max_value is not None else low + 10)
+    if kind == QuestionKind.GRID:
+        return {statement.value: rng.choice(values) for statement in question.statements}
     if kind == QuestionKind.MULTIPLE:
         return rng.sample(values, rng.randint(1, min(question.max_choices or 3, len(values))))
     if kind == QuestionKind.RANK:

@@ -53,6 +53,18 @@ def _shown_translation(rows, reader_language, only_reader=False):
     return shown_translation(rows, reader_language, only_reader)
 
 
+def _answer_labels(question, language, default_language):
+    from .surveys.forms import answer_labels
+
+    return answer_labels(question, language, default_language)
+
+
+def _yes_no_label(value):
+    from .surveys.forms import yes_no_label
+
+    return yes_no_label(value)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["small_cell"] = small_cell
     app.jinja_env.filters["cell"] = format_cell
@@ -63,6 +75,8 @@ def register_template_helpers(app: Flask) -> None:
         TEMPLATE_PREDICATES,
         role_name=role_name,
         shown_translation=_shown_translation,
+        answer_labels=_answer_labels,
+        yes_no_label=_yes_no_label,
         run_status_name=lambda status: str(RUN_STATUS_NAMES.get(str(status), status)),
         theme_status_name=lambda status: str(THEME_STATUS_NAMES.get(str(status), status)),
         version_status_name=lambda status: str(VERSION_STATUS_NAMES.get(str(status), status)),

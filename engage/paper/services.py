@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -77,7 +78,9 @@ def paper_questions(survey: Survey) -> list[PaperQuestion]:
             question=question,
             options=[(i, option) for i, option in enumerate(question.options, 1)],
         )
-        for number, question in enumerate(survey.questions, 1)
+        for number, question in enumerate(
+            (q for q in survey.questions if q.kind != QuestionKind.HEADING), 1
+        )
     ]
 
 
@@ -195,10 +198,14 @@ def read_typed_answer(paper_question: PaperQuestion, typed: str | None):
                 )
             )
         return text or None
+    if paper_question.kind == QuestionKind.NUMBER:
+        return _read_number(question, typed)
     numbers = read_numbers(typed)
     if not numbers:
         return None
     count = len(paper_question.options)
+    if paper_question.kind == QuestionKind.GRID:
+        return _read_grid(paper_question, numbers, count)
     wrong = [number for number in numbers if not 1 <= number <= count]
     if wrong:
         raise PaperEntryError(
@@ -222,7 +229,7 @@ def read_typed_answer(paper_question: PaperQuestion, typed: str | None):
             )
         raise PaperEntryError(message)
     values = [paper_question.options[number - 1][1].value for number in numbers]
-    if paper_question.kind in (QuestionKind.SINGLE, QuestionKind.LIKERT):
+    if paper_question.kind in ONE_BOX_KINDS:
         if len(values) > 1:
             raise PaperEntryError(
                 _l(
@@ -246,6 +253,63 @@ def read_typed_answer(paper_question: PaperQuestion, typed: str | None):
             )
         )
     return values
+
+
+#: Kinds whose sheet has one box to tick.
+ONE_BOX_KINDS = (
+    QuestionKind.SINGLE,
+    QuestionKind.LIKERT,
+    QuestionKind.YESNO,
+    QuestionKind.DROPDOWN,
+)
+
+
+def _read_number(question, typed: str) -> int | None:
+    text = "".join(str(unicodedata.digit(ch)) if ch.isdecimal() else ch for ch in typed)
+    text = text.strip().replace(" ", "")
+    if not text:
+        return None
+    if not re.fullmatch(r"-?\d{1,12}", text):
+        raise PaperEntryError(_l("Please write a whole number, using digits, such as 12."))
+    value = int(text)
+    low, high = question.min_value, question.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise PaperEntryError(
+            _(
+                "Please write a number from %(min)s to %(max)s.",
+                min=low if low is not None else "…",
+                max=high if high is not None else "…",
+            )
+        )
+    return value
+
+
+def _read_grid(paper_question, numbers: list[int], count: int) -> dict[str, str]:
+    """A grid is typed as one option number per statement, in the printed order."""
+    statements = paper_question.question.statements
+    if len(numbers) > len(statements):
+        raise PaperEntryError(
+            ngettext(
+                "At most %(num)d answer can be given here.",
+                "At most %(num)d answers can be given here; type the ones the sheet puts "
+                "first, or leave it blank.",
+                len(statements),
+            )
+        )
+    wrong = [number for number in numbers if not 1 <= number <= count]
+    if wrong:
+        raise PaperEntryError(
+            ngettext(
+                "%(typed)s is not on the sheet: this question has only option 1.",
+                "%(typed)s is not on the sheet: this question has options 1 to %(num)d.",
+                count,
+                typed=wrong[0],
+            )
+        )
+    return {
+        statement.value: paper_question.options[number - 1][1].value
+        for statement, number in zip(statements, numbers, strict=False)
+    }
 
 
 def enter_sheet(

@@ -24,6 +24,7 @@ from ..i18n import (
 )
 from ..ids import db_id
 from ..surveys import services as survey_services
+from ..surveys.forms import option_label
 from ..surveys.models import Survey, SurveyStatus
 from . import services
 from .forms import BatchCodeForm, BatchForm, build_entry_form, field_name, typed_answers
@@ -242,7 +243,7 @@ def enter_sheet(code: str):
         form_error=form_error,
         fields=[(pq, form[field_name(pq)]) for pq in questions],
         option_list=lambda pq: " · ".join(
-            f"{number} {localized(option.text, staff_language, survey.default_language)[0]}"
+            f"{number} {option_label(pq.question, option, staff_language, survey.default_language)}"
             for number, option in pq.options
         ),
         language=KNOWN_LANGUAGES.get(batch.language),

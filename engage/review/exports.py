@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..surveys.forms import answer_labels
 from ..surveys.models import QuestionKind, Response, Survey
 from .services import answers_by_question, language_shown, language_table, visible_questions
 
@@ -48,19 +49,28 @@ def responses_csv(
     streaming context."""
     survey = db.session.get(Survey, survey_id)
     questions = list(survey.questions) if with_demographics else visible_questions(survey)
+    # A heading takes no answer, so it has no column.
+    questions = [q for q in questions if q.kind != QuestionKind.HEADING]
     table = None if with_demographics else language_table(survey)
     labels = {
-        question.id: {
-            option.value: localized(option.text, language, survey.default_language)[0]
-            for option in question.options
-        }
+        question.id: answer_labels(question, language, survey.default_language)
         for question in questions
     }
+
+    def text(texts):
+        return localized(texts, language, survey.default_language)[0]
+
     extra = list(DEMOGRAPHIC_COLUMNS) if with_demographics else []
+    headings = []
+    for q in questions:
+        if q.kind == QuestionKind.GRID:  # a column per statement
+            headings += [f"{q.key}.{s.value}: {text(q.text)}: {text(s.text)}" for s in q.statements]
+        else:
+            headings.append(f"{q.key}: {text(q.text)}")
     yield "\ufeff" + csv_line(
         ["receipt", "submitted_at" if with_demographics else "submitted_on", "language", "source"]
         + extra
-        + [f"{q.key}: {localized(q.text, language, survey.default_language)[0]}" for q in questions]
+        + headings
     )
     query = (
         select(Response)
@@ -89,6 +99,15 @@ def responses_csv(
             answers = by_question.get(question.id, [])
             if question.kind == QuestionKind.OPEN:
                 cells.append("\n".join(a.text or "" for a in answers))
+            elif question.kind == QuestionKind.GRID:
+                by_statement = {a.statement: a.option_value for a in answers}
+                cells.extend(
+                    labels[question.id].get(by_statement.get(s.value), by_statement.get(s.value))
+                    or ""
+                    for s in question.statements
+                )
+            elif question.kind == QuestionKind.NUMBER:
+                cells.append("; ".join(str(a.number) for a in answers if a.number is not None))
             elif question.kind == QuestionKind.RANK:
                 cells.append(
                     "; ".join(
@@ -97,9 +116,11 @@ def responses_csv(
                     )
                 )
             else:
-                cells.append(
-                    "; ".join(
-                        labels[question.id].get(a.option_value, a.option_value) for a in answers
-                    )
-                )
+                cells.append("; ".join(_choice_text(labels[question.id], a) for a in answers))
         yield csv_line(cells)
+
+
+def _choice_text(labels: dict, answer) -> str:
+    """A chosen option's text; "Other" with what the person wrote beside it."""
+    label = labels.get(answer.option_value, answer.option_value)
+    return f"{label}: {answer.text}" if answer.text else label

@@ -30,8 +30,14 @@ from ..i18n import KNOWN_LANGUAGES, localized, select_language
 from ..ids import db_id, page_number
 from ..outreach import services as outreach_services
 from ..surveys import services as survey_services
-from ..surveys.forms import build_survey_form, cleaned_answers, field_name
-from ..surveys.models import Response, ResponseSource, Survey
+from ..surveys.forms import (
+    build_survey_form,
+    cleaned_answers,
+    field_name,
+    other_field_name,
+    validate_answers,
+)
+from ..surveys.models import QuestionKind, Response, ResponseSource, Survey
 from ..surveys.services import find_open_survey
 from . import dashboard, exports, services
 from .forms import EnteredResponseForm, FullExportForm, TargetsForm
@@ -248,7 +254,7 @@ def enter_response(survey_id: int):
     if request.method == "GET":
         form.submission_token.data = survey_services.new_submission_token()
         form.answered_in.data = language.code
-    if form.validate_on_submit():
+    if request.method == "POST" and validate_answers(survey, form):
         token = form.submission_token.data or survey_services.new_submission_token()
         response = survey_services.response_for_token(token)
         if response is None:
@@ -267,7 +273,14 @@ def enter_response(survey_id: int):
         "review/enter.html",
         survey=survey,
         form=form,
-        fields=[(question, form[field_name(question)]) for question in survey.questions],
+        fields=[
+            (
+                question,
+                form[field_name(question)] if question.kind != QuestionKind.HEADING else None,
+                form[other_field_name(question)] if question.allow_other else None,
+            )
+            for question in survey.questions
+        ],
     ), 400 if form.errors else 200
 
 

@@ -55,6 +55,13 @@ class CachedQuestion:
     max_choices: int | None
     max_length: int | None
     options: tuple[CachedOption, ...]
+    allow_other: bool = False
+    #: Grid rows: value and text per language, like options.
+    statements: tuple[CachedOption, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+    new_page: bool = False
+    show_if: MappingProxyType | None = None
 
     @property
     def may_be_shared(self) -> bool:
@@ -213,6 +220,7 @@ def load(survey_id: int) -> SurveyVersion | None:
                 max_choices=q.max_choices,
                 max_length=q.max_length,
                 options=tuple(options[q.id]),
+                **_settings(q.settings),
             )
             for q in questions
         ),
@@ -221,6 +229,29 @@ def load(survey_id: int) -> SurveyVersion | None:
         # Another thread may have loaded it meanwhile: keep one, so form classes are shared.
         loaded = _versions.setdefault((loaded.id, loaded.content_hash), loaded)
     return loaded
+
+
+def _settings(settings) -> dict:
+    """The newer question keys (see Question.settings), read-only."""
+    settings = settings or {}
+    show_if = settings.get("show_if")
+    return {
+        "allow_other": bool(settings.get("allow_other")),
+        "statements": tuple(
+            CachedOption(value=row["value"], position=position, text=_texts(row.get("text")))
+            for position, row in enumerate(settings.get("statements") or ())
+        ),
+        "min_value": settings.get("min_value"),
+        "max_value": settings.get("max_value"),
+        "new_page": bool(settings.get("new_page")),
+        "show_if": (
+            MappingProxyType(
+                {"question": show_if["question"], "equals": tuple(show_if.get("equals") or ())}
+            )
+            if show_if
+            else None
+        ),
+    }
 
 
 def open_versions() -> list[SurveyVersion]:

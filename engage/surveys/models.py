@@ -6,6 +6,7 @@ An open answer is shown to other participants (to rate) only if its writer ticke
 """
 
 import enum
+from types import SimpleNamespace
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,6 +20,13 @@ class QuestionKind(enum.StrEnum):
     LIKERT = "likert"
     RANK = "rank"
     OPEN = "open"
+    #: Several statements answered on one scale: one Answer row per statement.
+    GRID = "grid"
+    NUMBER = "number"
+    YESNO = "yesno"
+    DROPDOWN = "dropdown"
+    #: A section heading with a paragraph; it takes no answer.
+    HEADING = "heading"
 
 
 class SurveyStatus(enum.StrEnum):
@@ -90,6 +98,9 @@ class Question(db.Model):
     #: Multiple choice: most options a person may tick. Rank: how many places to fill.
     max_choices: Mapped[int | None] = mapped_column()
     max_length: Mapped[int | None] = mapped_column()
+    #: The survey file's newer keys, as written there: allow_other, statements (a grid's rows,
+    #: [{value, text}]), min_value, max_value, new_page, show_if. Absent keys are defaults.
+    settings = mapped_column(db.JSON, nullable=False, default=dict, server_default="{}")
 
     survey = relationship("Survey", back_populates="questions")
     options = relationship(
@@ -100,6 +111,35 @@ class Question(db.Model):
     )
 
     __table_args__ = (db.UniqueConstraint("survey_id", "key"),)
+
+    @property
+    def allow_other(self) -> bool:
+        return bool((self.settings or {}).get("allow_other"))
+
+    @property
+    def statements(self) -> list[SimpleNamespace]:
+        """A grid's rows, each with `value`, `position` and `text` (as an Option has)."""
+        rows = (self.settings or {}).get("statements") or ()
+        return [
+            SimpleNamespace(value=row["value"], position=position, text=row.get("text") or {})
+            for position, row in enumerate(rows)
+        ]
+
+    @property
+    def min_value(self) -> int | None:
+        return (self.settings or {}).get("min_value")
+
+    @property
+    def max_value(self) -> int | None:
+        return (self.settings or {}).get("max_value")
+
+    @property
+    def new_page(self) -> bool:
+        return bool((self.settings or {}).get("new_page"))
+
+    @property
+    def show_if(self) -> dict | None:
+        return (self.settings or {}).get("show_if")
 
     @property
     def may_be_shared(self) -> bool:
@@ -153,7 +193,9 @@ class Response(db.Model):
 
 class Answer(db.Model):
     """One row per chosen option (a multiple-choice answer has several), per ranked place,
-    or per open answer, so dashboards can count in SQL."""
+    per grid statement, or per open or number answer, so dashboards can count in SQL.
+
+    "Other, please specify" is the option value "other" with what was written in `text`."""
 
     __tablename__ = "answers"
 
@@ -168,6 +210,10 @@ class Answer(db.Model):
     #: 1 for a first choice in a ranking question.
     rank: Mapped[int | None] = mapped_column()
     text: Mapped[str | None] = mapped_column(db.Text)
+    #: Grid: the statement (row) this option was chosen for.
+    statement: Mapped[str | None] = mapped_column(db.String(80))
+    #: Number questions: the whole number given.
+    number: Mapped[int | None] = mapped_column()
     #: The person allowed this open answer to be shown, without their name, to other
     #: participants to rate. Off unless they ticked the box.
     shareable: Mapped[bool] = mapped_column(

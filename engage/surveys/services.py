@@ -15,7 +15,8 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..review.counts import record_response_counts
 from ..text import clean_text, hold_reason
-from .loader import SurveyDefinition, SurveyFileError
+from .flow import other_key, visible_keys
+from .loader import YESNO_VALUES, QuestionDefinition, SurveyDefinition, SurveyFileError
 from .models import (
     Answer,
     Option,
@@ -102,12 +103,38 @@ def _survey_from_definition(definition: SurveyDefinition) -> Survey:
             help=q.help,
             max_choices=q.max_choices,
             max_length=q.max_length,
+            settings=question_settings(q),
         )
         question.options = [
             Option(value=o.value, position=i, text=o.text) for i, o in enumerate(q.options)
         ]
+        if q.kind == QuestionKind.YESNO:
+            # Rows, so paper numbering, validation and exports treat it as any choice; the
+            # labels are Engage's own ("Yes", "No" through gettext), so no text is stored.
+            question.options = [
+                Option(value=value, position=i, text={}) for i, value in enumerate(YESNO_VALUES)
+            ]
         survey.questions.append(question)
     return survey
+
+
+def question_settings(definition: QuestionDefinition) -> dict:
+    """The newer keys of a question definition, as the `settings` column keeps them: only the
+    ones that differ from their defaults, so an older question's settings stay `{}`."""
+    settings = {}
+    if definition.allow_other:
+        settings["allow_other"] = True
+    if definition.statements:
+        settings["statements"] = [
+            {"value": statement.value, "text": statement.text}
+            for statement in definition.statements
+        ]
+    for name in ("min_value", "max_value", "show_if"):
+        if getattr(definition, name) is not None:
+            settings[name] = getattr(definition, name)
+    if definition.new_page:
+        settings["new_page"] = True
+    return settings
 
 
 def count_responses(survey: Survey) -> int:
@@ -200,15 +227,17 @@ def submit_response(
         channel=channel,
         paper_sheet=paper_sheet,
     )
+    shown = visible_keys(survey.questions, answers)
     for question in survey.questions:
-        value = answers.get(question.key)
-        if question.kind == QuestionKind.OPEN and value is not None:
-            value = clean_text(str(value))
-        if value in (None, "", []):
+        value = _answer_value(question, answers, shown)
+        if value is None:
             continue
         if question.maps_to:
             setattr(response, question.maps_to, value)
-        response.answers.extend(_answer_rows(question, value, question.key in shared))
+        response.answers.extend(
+            Answer(question=question, **row)
+            for row in _answer_columns(question, value, question.key in shared, answers)
+        )
     db.session.add(response)
     db.session.flush()
     record_response_counts(response, response.answers)
@@ -258,7 +287,14 @@ def store_submission(
     return receipt_code
 
 
-ANSWER_DEFAULTS = {"option_value": None, "rank": None, "text": None, "hold_reason": None}
+ANSWER_DEFAULTS = {
+    "option_value": None,
+    "rank": None,
+    "text": None,
+    "hold_reason": None,
+    "statement": None,
+    "number": None,
+}
 
 
 def store_submissions(submissions: list[dict]) -> None:
@@ -318,16 +354,33 @@ def _response_values(
         "home_language": None,
     }
     rows = []
+    shown = visible_keys(survey.questions, answers)
     for question in survey.questions:
-        value = answers.get(question.key)
-        if question.kind == QuestionKind.OPEN and value is not None:
-            value = clean_text(str(value))
-        if value in (None, "", []):
+        value = _answer_value(question, answers, shown)
+        if value is None:
             continue
         if question.maps_to in ("role", "school", "home_language"):
             values[question.maps_to] = value
-        rows.extend(_answer_values(question, value, question.key in shared))
+        rows.extend(
+            {"question_id": question.id} | row
+            for row in _answer_columns(question, value, question.key in shared, answers)
+        )
     return values, rows
+
+
+def _answer_value(question, answers, shown):
+    """The answer to store for `question`, or None: nothing given, a heading, or a follow-up
+    whose condition is not met (skipped, so not stored even if the form carried a value)."""
+    if question.kind == QuestionKind.HEADING or question.key not in shown:
+        return None
+    value = answers.get(question.key)
+    if question.kind == QuestionKind.OPEN and value is not None:
+        value = clean_text(str(value))
+    if question.kind == QuestionKind.GRID:
+        value = {k: v for k, v in (value or {}).items() if v} if isinstance(value, dict) else None
+    if value in (None, "", [], {}):
+        return None
+    return value
 
 
 RESPONSE_COLUMNS = (
@@ -362,10 +415,10 @@ def _insert_if_open():
     return insert(table).from_select(list(RESPONSE_COLUMNS), source).returning(table.c.id)
 
 
-def _answer_values(question, value, shared: bool) -> list[dict]:
-    """The answer rows of one question, as column values (the same rows as `_answer_rows`)."""
-    row = {"question_id": question.id, "shareable": False}
+def _answer_columns(question, value, shared: bool, answers) -> list[dict]:
+    """The answer rows of one question, as column values (no question reference)."""
     kind = question.kind
+    row = {"shareable": False}
     if kind == QuestionKind.OPEN:
         shareable = shared and question.may_be_shared
         return [
@@ -373,11 +426,25 @@ def _answer_values(question, value, shared: bool) -> list[dict]:
             | {"text": value, "shareable": shareable}
             | {"hold_reason": hold_reason(value) if shareable else None}
         ]
-    if kind == QuestionKind.MULTIPLE:
-        return [row | {"option_value": v} for v in value]
+    if kind == QuestionKind.NUMBER:
+        return [row | {"number": int(value)}]
+    if kind == QuestionKind.GRID:
+        order = [statement.value for statement in question.statements]
+        return [
+            row | {"statement": statement, "option_value": str(value[statement])}
+            for statement in order
+            if value.get(statement)
+        ]
     if kind == QuestionKind.RANK:
         return [row | {"option_value": v, "rank": i} for i, v in enumerate(value, 1)]
-    return [row | {"option_value": str(value)}]
+    chosen = value if kind == QuestionKind.MULTIPLE else [value]
+    other_text = clean_text(str(answers.get(other_key(question.key)) or ""))
+    return [
+        row
+        | {"option_value": str(v)}
+        | ({"text": other_text or None} if v == "other" and question.allow_other else {})
+        for v in chosen
+    ]
 
 
 def receipt_for_token(token: str) -> str | None:
@@ -395,23 +462,3 @@ def receipt_survey(code: str) -> tuple[int, str] | None:
         .where(Response.receipt_code == code)
     ).first()
     return (row.survey_id, row.content_hash) if row else None
-
-
-def _answer_rows(question: Question, value, shared: bool) -> list[Answer]:
-    kind = question.kind
-    ref = {"question": question}
-    if kind == QuestionKind.OPEN:
-        shareable = shared and question.may_be_shared
-        return [
-            Answer(
-                **ref,
-                text=value,
-                shareable=shareable,
-                hold_reason=hold_reason(value) if shareable else None,
-            )
-        ]
-    if kind == QuestionKind.MULTIPLE:
-        return [Answer(**ref, option_value=v) for v in value]
-    if kind == QuestionKind.RANK:
-        return [Answer(**ref, option_value=v, rank=i) for i, v in enumerate(value, 1)]
-    return [Answer(**ref, option_value=str(value))]

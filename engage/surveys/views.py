@@ -24,6 +24,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from ..errors import render_error
 from ..extensions import db, limiter
@@ -32,13 +33,18 @@ from ..limits import address_key, browser_key, config_limit
 from ..models_base import utcnow
 from ..outreach.channels import channel_tag
 from . import cache, services, spool
+from .flow import page_of, visible_keys, visible_pages
 from .forms import (
     build_survey_form,
     cleaned_answers,
     field_name,
+    input_names,
+    other_field_name,
     share_field_name,
     shared_questions,
+    validate_answers,
 )
+from .models import QuestionKind
 
 bp = Blueprint("surveys", __name__)
 log = logging.getLogger(__name__)
@@ -92,9 +98,25 @@ def find_version(slug: str):
         return version
 
 
+def _turning_page() -> bool:
+    """Back or Next between pages stores nothing, so it does not count against the limit on
+    sending answers (a long survey would otherwise run into it)."""
+    return request.form.get("nav") in ("back", "next")
+
+
 @bp.route("/<lang_code>/surveys/<slug>", methods=["GET", "POST"])
-@limiter.limit(config_limit("SUBMIT_RATE_LIMIT"), methods=["POST"], key_func=browser_key)
-@limiter.limit(config_limit("SUBMIT_ADDRESS_RATE_LIMIT"), methods=["POST"], key_func=address_key)
+@limiter.limit(
+    config_limit("SUBMIT_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=browser_key,
+    exempt_when=_turning_page,
+)
+@limiter.limit(
+    config_limit("SUBMIT_ADDRESS_RATE_LIMIT"),
+    methods=["POST"],
+    key_func=address_key,
+    exempt_when=_turning_page,
+)
 def answer_survey(slug: str):
     language = select_language()
     posted = request.method == "POST"
@@ -110,12 +132,20 @@ def answer_survey(slug: str):
         return render_template("surveys/answered.html", survey=version, code=answered_code)
     if not posted and _plain_get():
         return _blank_page(version, language)
+    page = None
     for attempt in range(2):
         form = build_survey_form(version, language, request.form if posted else None, sharing=True)
         if not posted or not TOKEN_PATTERN.match(form.submission_token.data or ""):
             # A form that arrived without its token still keeps what was typed; it gets a new one.
             form.submission_token.data = services.new_submission_token()
-        if not (posted and form.validate()):
+        if not posted:
+            break
+        turned = _turn_page(version, form)
+        if turned is not None:
+            page, valid = turned
+            return _render_survey(version, form, via=_via(), page=page), 200 if valid else 400
+        if not validate_answers(version, form):
+            page = _first_page_with_errors(version, form)
             break
         try:
             receipt_code = _store(version, language, form)
@@ -135,7 +165,48 @@ def answer_survey(slug: str):
             return _closed_or_404(slug)
     if not posted:
         return _render_survey(version, form, via=_via())
-    return _render_survey(version, form, via=_via()), 400
+    return _render_survey(version, form, via=_via(), page=page), 400
+
+
+def posted_page(version, form) -> tuple[int, list[int]]:
+    """The page the form was sent from, and the pages shown for its answers."""
+    pages = visible_pages(version.questions, cleaned_answers(version, form))
+    try:
+        page = int(request.form.get("page", "1"))
+    except ValueError:
+        page = 1
+    if page not in pages:  # a page whose questions are no longer shown: the one before it
+        page = max([p for p in pages if p <= page] or [1])
+    return page, pages
+
+
+def _turn_page(version, form) -> tuple[int, bool] | None:
+    """Back or Next: (the page to show, whether the answers checked so far are valid); None
+    when the form is being sent. Back keeps everything unchecked; Next checks the page's
+    answers and stays on it if one is wrong; Next on the last page only shows it again."""
+    nav = request.form.get("nav")
+    if nav not in ("back", "next"):
+        return None
+    page, pages = posted_page(version, form)
+    position = pages.index(page)
+    if nav == "back":
+        return pages[max(position - 1, 0)], True
+    on_page = [
+        q.key
+        for q, p in zip(version.questions, page_of(version.questions), strict=True)
+        if p == page
+    ]
+    if not validate_answers(version, form, on_page):
+        return page, False
+    return pages[min(position + 1, len(pages) - 1)], True
+
+
+def _first_page_with_errors(version, form) -> int:
+    for question, page in zip(version.questions, page_of(version.questions), strict=True):
+        names = [field_name(question)] + input_names(question)
+        if any(name in form and form[name].errors for name in names):
+            return page
+    return posted_page(version, form)[0]
 
 
 def _closed_or_404(slug: str):
@@ -236,18 +307,46 @@ def answer_again(slug: str):
     return redirect(url_for("surveys.answer_survey", slug=slug), code=303)
 
 
-def _render_survey(survey, form, form_error: str | None = None, via: str | None = None):
+def _render_survey(
+    survey, form, form_error: str | None = None, via: str | None = None, page: int | None = None
+):
+    """The survey page: on a survey in pages, `page` (default: the one the form was sent
+    from), with every other question's answers carried along as hidden inputs."""
     language = select_language()
-    fields = [
-        (question, form[field_name(question)], _share_field(form, question))
-        for question in survey.questions
-    ]
+    numbers = page_of(survey.questions)
+    answers = cleaned_answers(survey, form)
+    pages = visible_pages(survey.questions, answers)
+    if page is None:
+        page = posted_page(survey, form)[0] if request.method == "POST" and _form_readable() else 1
+    shown = visible_keys(survey.questions, answers)
+    fields, carried = [], []
+    for question, number in zip(survey.questions, numbers, strict=True):
+        if number == page and question.key in shown:
+            if question.kind == QuestionKind.HEADING:
+                fields.append((question, None, None, None))
+                continue
+            other = form[other_field_name(question)] if question.allow_other else None
+            fields.append(
+                (question, form[field_name(question)], _share_field(form, question), other)
+            )
+        elif request.method == "POST" and _form_readable():
+            # Answers on other pages ride along as typed, so Back and Next lose nothing.
+            carried.extend(
+                (name, value)
+                for name in input_names(question)
+                for value in request.form.getlist(name)
+            )
     return render_template(
         "surveys/survey.html",
         survey=survey,
         form=form,
         fields=fields,
-        sharing=any(share is not None for _q, _f, share in fields),
+        carried=carried,
+        page=page,
+        page_index=pages.index(page) + 1 if page in pages else 1,
+        page_total=len(pages),
+        last_page=page == pages[-1],
+        sharing=any(share is not None for _q, _f, share, _o in fields),
         form_error=form_error,
         content_fallback=language.code not in survey.languages,
         survey_language_name=KNOWN_LANGUAGES[survey.default_language].name,
@@ -255,6 +354,15 @@ def _render_survey(survey, form, form_error: str | None = None, via: str | None 
         # Only the query string is read here: after a 413 the form itself cannot be read.
         via=via or channel_tag(request.args.get("via")),
     )
+
+
+def _form_readable() -> bool:
+    """False after a 413: the body was too large to be read at all."""
+    try:
+        request.form  # noqa: B018 - reading it is the test
+    except HTTPException:  # RequestEntityTooLarge
+        return False
+    return True
 
 
 def _share_field(form, question):

@@ -84,7 +84,7 @@ def test_import_command_with_a_broken_file_changes_nothing(app, runner, tmp_path
     result = runner.invoke(args=["import-surveys", "--folder", str(tmp_path)])
     assert result.exit_code == 1
     assert "Nothing was imported" in result.output
-    assert "broken.toml: question 'favourite': language 'es'" in result.output
+    assert "broken.toml, line 18, question 'favourite': language 'es'" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Survey.id))) == 0
 
