@@ -62,13 +62,22 @@ def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=N
         else:
             action = "imported"
         survey = _survey_from_definition(definition)
-        survey.engagement = engagement or (existing.engagement if existing else None)
-        db.session.add(survey)
-        for older in db.session.scalars(
-            select(Survey).where(
-                Survey.slug == definition.slug, Survey.version < definition.version
+        older_versions = list(
+            db.session.scalars(
+                select(Survey)
+                .where(Survey.slug == definition.slug, Survey.version < definition.version)
+                .order_by(Survey.version)
             )
-        ):
+        )
+        # A new version stays in its survey's engagement unless told otherwise, so its
+        # responses count beside the older versions' on the same dashboard.
+        survey.engagement = (
+            engagement
+            or (existing.engagement if existing else None)
+            or next((o.engagement for o in reversed(older_versions) if o.engagement), None)
+        )
+        db.session.add(survey)
+        for older in older_versions:
             older.status = SurveyStatus.CLOSED
         db.session.flush()
         record_event(actor, f"survey.{action}", survey, {"file": definition.source_file})
