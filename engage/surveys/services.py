@@ -37,16 +37,25 @@ def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=N
 
     A definition whose slug and version exist with other content replaces it only while it
     has no responses; otherwise the file must raise its version. Importing a new version
-    closes the older ones, so the public link always opens the newest.
+    closes the older ones, so the public link always opens the newest, and keeps it in the
+    older versions' engagement. The school and role choices of a survey in an engagement are
+    the engagement's (engagements/groups.py); the file's seed the engagement's.
     """
+    from ..engagements.groups import seed_from_survey
+
     report = []
     for definition in definitions:
         existing = db.session.scalar(
             select(Survey).filter_by(slug=definition.slug, version=definition.version)
         )
-        if existing is not None and existing.content_hash == definition.content_hash:
+        if (
+            existing is not None
+            and (existing.file_hash or existing.content_hash) == definition.content_hash
+        ):
             if engagement is not None and existing.engagement_id is None:
                 existing.engagement = engagement
+                db.session.flush()
+                seed_from_survey(engagement, existing, actor)
             report.append(f"{definition.slug} v{definition.version}: unchanged")
             continue
         if existing is not None:
@@ -81,6 +90,8 @@ def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=N
             older.status = SurveyStatus.CLOSED
         db.session.flush()
         record_event(actor, f"survey.{action}", survey, {"file": definition.source_file})
+        if survey.engagement is not None:  # the file's schools and groups seed the engagement's
+            seed_from_survey(survey.engagement, survey, actor)
         report.append(f"{definition.slug} v{definition.version}: {action}")
     return report
 
