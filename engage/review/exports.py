@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -79,7 +79,9 @@ def responses_csv(
     survey = db.session.get(Survey, survey_id)
     versions, _left_out = export_versions(survey, everything=with_demographics)
     keep = None if with_demographics else (lambda q: not q.demographic and not q.maps_to)
-    across = questions_across(versions, keep)
+    # Columns and their notes come from every version (a note says which versions asked a
+    # question, whether or not their rows are in this file); rows from those included.
+    across = questions_across(versions_of(survey), keep)
     table = None if with_demographics else language_table(survey)
     labels = {
         question.id: {
@@ -95,8 +97,13 @@ def responses_csv(
         newest = entry.newest
         heading = f"{entry.key}: {localized(newest.text, language, survey.default_language)[0]}"
         if not entry.in_every_version:
-            heading += " (" + _("asked in versions %(versions)s", versions=entry.versions_label)
-            heading += ")"
+            note = ngettext(
+                "asked in version %(versions)s",
+                "asked in versions %(versions)s",
+                len(entry.versions),
+                versions=entry.versions_label,
+            )
+            heading += f" ({note})"
         headings.append(heading)
     yield "\ufeff" + csv_line(
         [
