@@ -278,7 +278,7 @@ def test_compare_two_versions_side_by_side(client, sign_in, three_versions):
     page = client.get("/staff/survey-versions/pulse/compare?from=1&to=3")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "1 questions added, 0 removed, 2 changed, 1 unchanged" in html
+    assert "added 1, removed 0, changed 2, unchanged 1." in html
     assert 'id="q-worries" data-change="added"' in html
     assert "¿Qué espera?" in html and "¿Qué desea?" in html  # hopes: Spanish text changed
     assert 'data-option="no" data-option-change="removed"' in html
