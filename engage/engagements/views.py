@@ -95,7 +95,10 @@ def create_engagement():
         engagement, error = _save(form)
         if engagement is not None:
             flash(_("Engagement saved."))
-            return redirect(url_for("engagements.list_engagements"), code=303)
+            # next: its schools and groups (a survey file imported later adds its own too)
+            return redirect(
+                url_for("engagements.show_groups", engagement_id=engagement.id), code=303
+            )
     return _form_page(form, None, error)
 
 

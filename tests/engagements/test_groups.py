@@ -241,3 +241,22 @@ def test_a_new_version_gets_the_engagement_schools(app, tmp_path):
         v2 = db.session.scalar(select(Survey).filter_by(slug="graduate-profile", version=2))
         assert v2.engagement_id == engagement_id
         assert "harbor-academy" in dict(_school_options(v2.id))
+
+
+def test_a_new_engagement_goes_on_to_its_schools_and_groups(app, client, sign_in):
+    sign_in("facilitator")
+    page = client.get("/staff/engagements/new").get_data(as_text=True)
+    data = hidden_fields(page) | {"working_language": "en", "status": "draft", "name_en": "Fall"}
+    created = client.post("/staff/engagements/new", data=data)
+    assert created.status_code == 303 and created.headers["Location"].endswith("/groups")
+    groups = client.get(created.headers["Location"]).get_data(as_text=True)
+    # nothing yet: both add forms are open
+    assert groups.count('<details class="add-group-details" open>') == 2
+    data = hidden_fields(groups) | {"new-school-name_en": "Harbor Academy"}
+    with app.app_context():
+        engagement_id = db.session.scalar(select(Engagement.id))
+    added = client.post(f"/staff/engagements/{engagement_id}/groups/school/add", data=data)
+    assert added.status_code == 303
+    with app.app_context():
+        group = db.session.scalar(select(EngagementGroup))
+        assert (group.code, group.name) == ("harbor-academy", {"en": "Harbor Academy"})
