@@ -70,6 +70,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     from .outreach.views import public_bp as short_links_bp
     from .paper.views import bp as paper_bp
     from .review.theme_views import bp as theme_review_bp
+    from .review.version_views import bp as survey_versions_bp
     from .review.views import bp as review_bp
     from .surveys.views import bp as surveys_bp
 
@@ -80,6 +81,7 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(review_bp, url_prefix="/staff/review")
     app.register_blueprint(theme_review_bp, url_prefix="/staff/themes")
+    app.register_blueprint(survey_versions_bp, url_prefix="/staff/survey-versions")
     app.register_blueprint(framework_bp, url_prefix="/staff/framework")
     app.register_blueprint(notifications_bp, url_prefix="/staff/notifications")
     app.register_blueprint(outreach_bp, url_prefix="/staff/outreach")

@@ -3,7 +3,12 @@
 from .audit import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .desk.models import Translation  # noqa: F401
-from .engagements.models import Engagement, EngagementTarget, School  # noqa: F401
+from .engagements.models import (  # noqa: F401
+    Engagement,
+    EngagementGroup,
+    EngagementTarget,
+    School,
+)
 from .forum.models import AnswerRating, Endorsement, Post, Report, Thread  # noqa: F401
 from .framework.models import (  # noqa: F401
     BoardComment,

@@ -80,3 +80,39 @@ def engagement_form(engagement=None, **kwargs) -> EngagementForm:
                 code, ""
             )
     return form
+
+
+class GroupForm(FlaskForm):
+    """A school or group: its code (when adding) and its name in each offered language."""
+
+    code = StringField(_l("Code (leave empty to make it from the name)"))
+
+    def names(self) -> dict[str, str]:
+        return {
+            code: self[f"name_{field_key(code)}"].data or ""
+            for code in current_app.config["LANGUAGES"]
+        }
+
+    def name_fields(self):
+        """(language, name field) for each offered language."""
+        return [
+            (KNOWN_LANGUAGES[code], self[f"name_{field_key(code)}"])
+            for code in current_app.config["LANGUAGES"]
+        ]
+
+
+def group_form(group=None, prefix: str = "", submitted: bool = False) -> GroupForm:
+    """The form with one name field per offered language: what was sent when `submitted`,
+    else filled from `group` (or empty). `prefix` keeps the several forms of one page apart."""
+
+    class Form(GroupForm):
+        pass
+
+    for code in current_app.config["LANGUAGES"]:
+        setattr(Form, f"name_{field_key(code)}", StringField(_l("Name")))
+    form = Form(prefix=prefix) if submitted else Form(prefix=prefix, formdata=None)
+    if group is not None and not submitted:
+        form.code.data = group.code
+        for code in current_app.config["LANGUAGES"]:
+            form[f"name_{field_key(code)}"].data = (group.name or {}).get(code, "")
+    return form

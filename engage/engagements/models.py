@@ -1,4 +1,5 @@
-"""An engagement is one cycle of community input; schools are the district's buildings."""
+"""An engagement is one cycle of community input, with its own schools and groups of people;
+the global schools table lists the district's buildings (the demo and older reports)."""
 
 import enum
 
@@ -37,6 +38,44 @@ class Engagement(db.Model):
     created_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     surveys = relationship("Survey", back_populates="engagement")
+    groups = relationship(
+        "EngagementGroup",
+        back_populates="engagement",
+        order_by="EngagementGroup.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class GroupKind(enum.StrEnum):
+    """What an engagement group is; each kind feeds the survey question mapped to it."""
+
+    SCHOOL = "school"
+    ROLE = "role"
+
+
+class EngagementGroup(db.Model):
+    """One of an engagement's schools, or one of the groups people answer as (parent,
+    student...). It is the source of the choices of its surveys' school or role question, of
+    the dashboard's breakdown and of the codes enrollment targets may name."""
+
+    __tablename__ = "engagement_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        db.ForeignKey("engagements.id"), nullable=False, index=True
+    )
+    kind: Mapped[GroupKind] = mapped_column(
+        db.Enum(GroupKind, native_enum=False, length=20), nullable=False
+    )
+    #: The code answers store (the survey option's value), e.g. westview-high.
+    code: Mapped[str] = mapped_column(db.String(80), nullable=False)
+    #: Name per language code.
+    name = mapped_column(db.JSON, nullable=False, default=dict)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    engagement = relationship("Engagement", back_populates="groups")
+
+    __table_args__ = (db.UniqueConstraint("engagement_id", "kind", "code"),)
 
 
 class School(db.Model):

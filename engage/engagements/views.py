@@ -1,18 +1,29 @@
 """Staff pages to create, edit, close and archive engagements; every change goes through
 `services`."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import require_role
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES
+from . import groups as group_services
 from . import services
-from .forms import STATUS_LABELS, engagement_form
-from .models import Engagement
+from .forms import STATUS_LABELS, engagement_form, field_key, group_form
+from .models import Engagement, EngagementGroup, GroupKind
 
 bp = Blueprint("engagements", __name__)
 
@@ -84,7 +95,10 @@ def create_engagement():
         engagement, error = _save(form)
         if engagement is not None:
             flash(_("Engagement saved."))
-            return redirect(url_for("engagements.list_engagements"), code=303)
+            # next: its schools and groups (a survey file imported later adds its own too)
+            return redirect(
+                url_for("engagements.show_groups", engagement_id=engagement.id), code=303
+            )
     return _form_page(form, None, error)
 
 
@@ -120,3 +134,130 @@ def archive_engagement(engagement_id: int):
     db.session.commit()
     flash(_("Engagement archived."))
     return redirect(url_for("engagements.list_engagements"), code=303)
+
+
+# ---- Schools and groups ----
+
+GROUP_HEADINGS = {
+    GroupKind.SCHOOL: _l("Schools"),
+    GroupKind.ROLE: _l("Groups of people (who is answering)"),
+}
+
+
+def _group_prefix(group=None, kind=None) -> str:
+    return f"g{group.id}" if group is not None else f"new-{kind}"
+
+
+def _groups_page(engagement, failed=None, error=None, status=200):
+    """The schools and groups page; `failed` is the form sent back with its errors."""
+    editable = engagement.archived_at is None and not services.is_closed(engagement)
+    sections = []
+    for kind in GroupKind:
+        rows = []
+        for group in group_services.groups_of(engagement, kind):
+            prefix = _group_prefix(group)
+            form = failed if failed is not None and failed._prefix == prefix + "-" else None
+            rows.append(
+                {
+                    "group": group,
+                    "form": form or group_form(group, prefix=prefix),
+                    "used": group_services.is_used(group),
+                }
+            )
+        prefix = _group_prefix(kind=kind)
+        new = failed if failed is not None and failed._prefix == prefix + "-" else None
+        sections.append(
+            {
+                "kind": kind,
+                "heading": GROUP_HEADINGS[kind],
+                "rows": rows,
+                "new": new or group_form(prefix=prefix),
+            }
+        )
+    return render_template(
+        "engagements/groups.html",
+        engagement=engagement,
+        sections=sections,
+        editable=editable,
+        error=error,
+        failed=failed,
+    ), status
+
+
+def _refused(engagement, form, error):
+    """Show a refusal next to its field (or above the form), keeping what was typed."""
+    db.session.rollback()
+    field = error.field
+    if field.startswith("name_"):
+        field = "name_" + field_key(field[len("name_") :])
+    if field and field in form:
+        form[field].errors = list(form[field].errors) + [str(error)]
+    return _groups_page(engagement, failed=form, error=str(error), status=400)
+
+
+@bp.get("/<int:engagement_id>/groups")
+@require_role(Role.FACILITATOR)
+def show_groups(engagement_id: int):
+    return _groups_page(db.get_or_404(Engagement, engagement_id))
+
+
+@bp.post("/<int:engagement_id>/groups/<kind>/add")
+@require_role(Role.FACILITATOR)
+def add_group(engagement_id: int, kind: str):
+    engagement = db.get_or_404(Engagement, engagement_id)
+    if kind not in tuple(GroupKind):
+        abort(404)
+    form = group_form(prefix=_group_prefix(kind=kind), submitted=True)
+    if not form.validate_on_submit():
+        return _groups_page(engagement, failed=form, status=400)
+    try:
+        group_services.add_group(
+            engagement, GroupKind(kind), current_user, names=form.names(), code=form.code.data
+        )
+    except group_services.GroupError as error:
+        return _refused(engagement, form, error)
+    db.session.commit()
+    flash(_("Saved."))
+    return redirect(url_for("engagements.show_groups", engagement_id=engagement.id), code=303)
+
+
+def _group_of(engagement_id: int, group_id: int) -> EngagementGroup:
+    group = db.get_or_404(EngagementGroup, group_id)
+    if group.engagement_id != engagement_id:
+        abort(404)
+    return group
+
+
+@bp.post("/<int:engagement_id>/groups/<int:group_id>/rename")
+@require_role(Role.FACILITATOR)
+def rename_group(engagement_id: int, group_id: int):
+    group = _group_of(engagement_id, group_id)
+    engagement = group.engagement
+    form = group_form(group, prefix=_group_prefix(group), submitted=True)
+    if not form.validate_on_submit():
+        return _groups_page(engagement, failed=form, status=400)
+    try:
+        group_services.rename_group(group, current_user, names=form.names())
+    except group_services.GroupError as error:
+        return _refused(engagement, form, error)
+    db.session.commit()
+    flash(_("Saved."))
+    return redirect(url_for("engagements.show_groups", engagement_id=engagement.id), code=303)
+
+
+@bp.post("/<int:engagement_id>/groups/<int:group_id>/remove")
+@require_role(Role.FACILITATOR)
+def remove_group(engagement_id: int, group_id: int):
+    group = _group_of(engagement_id, group_id)
+    engagement = group.engagement
+    form = group_form(group, prefix=_group_prefix(group), submitted=True)
+    if not form.validate_on_submit():
+        return _groups_page(engagement, failed=form, status=400)
+    try:
+        group_services.remove_group(group, current_user)
+    except group_services.GroupError as error:
+        db.session.rollback()
+        return _groups_page(engagement, error=str(error), status=409)
+    db.session.commit()
+    flash(_("Removed."))
+    return redirect(url_for("engagements.show_groups", engagement_id=engagement.id), code=303)

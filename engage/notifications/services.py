@@ -261,7 +261,14 @@ def _moderation_backlog(now: datetime) -> list[OutboundMail]:
 
 
 def _under_heard_before_closing(now: datetime) -> list[OutboundMail]:
-    from ..engagements.models import Engagement, EngagementStatus, School, TargetDimension
+    from ..engagements.groups import group_names
+    from ..engagements.models import (
+        Engagement,
+        EngagementStatus,
+        GroupKind,
+        School,
+        TargetDimension,
+    )
     from ..engagements.services import target_shares
     from ..review.dashboard import response_breakdown
     from ..surveys.models import Response
@@ -280,6 +287,8 @@ def _under_heard_before_closing(now: datetime) -> list[OutboundMail]:
             continue
         language_names = {code: lang.name for code, lang in KNOWN_LANGUAGES.items()}
         school_names = {school.code: school.name for school in db.session.scalars(select(School))}
+        working = KNOWN_LANGUAGES.get(engagement.default_language) or KNOWN_LANGUAGES["en"]
+        school_names |= group_names(engagement, GroupKind.SCHOOL, working, localized)
         groups = []
         for column, names, dimension in (
             (Response.language, language_names, TargetDimension.LANGUAGE),

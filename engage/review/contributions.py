@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forum.models import Post
-from ..surveys.models import Answer, Response
+from ..surveys.models import Answer, Question, Response
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class ContributionText:
     kind: str  #: "answer" or "forum_post"
     role: str | None = None
     school: str | None = None
+    #: The question's key: the same in every version that asked it (None for a forum post).
+    question_key: str | None = None
     #: Its translations from the desk (a person's first); the original is what was written.
     translations: list = field(default_factory=list, compare=False)
 
@@ -27,13 +29,21 @@ def texts_for(refs) -> dict[str, ContributionText]:
     post_ids = [int(ref[2:]) for ref in refs if ref.startswith("p:")]
     found: dict[str, ContributionText] = {}
     for chunk in _chunks(answer_ids):
-        for answer_id, text, language, role, school in db.session.execute(
-            select(Answer.id, Answer.text, Response.language, Response.role, Response.school)
+        for answer_id, text, language, role, school, key in db.session.execute(
+            select(
+                Answer.id,
+                Answer.text,
+                Response.language,
+                Response.role,
+                Response.school,
+                Question.key,
+            )
             .join(Response, Response.id == Answer.response_id)
+            .join(Question, Question.id == Answer.question_id)
             .where(Answer.id.in_(chunk))
         ):
             found[f"a:{answer_id}"] = ContributionText(
-                f"a:{answer_id}", text or "", language, "answer", role, school
+                f"a:{answer_id}", text or "", language, "answer", role, school, key
             )
     for chunk in _chunks(post_ids):
         for post_id, body, language in db.session.execute(

@@ -199,12 +199,20 @@ def _weekly(daily) -> list[tuple[date, object]]:
 
 
 def option_labels(engagement: Engagement, maps_to: str, language, localized) -> dict[str, str]:
-    """Readable names of a mapped question's options (role, school), in the reader's language."""
+    """Readable names of a mapped question's options (role, school), in the reader's language:
+    the engagement's schools or groups first (they are the source), then any other choice of
+    its surveys, as the newest version names it."""
+    from ..engagements.groups import group_names
+    from ..engagements.models import GroupKind
+
     labels: dict[str, str] = {}
+    if maps_to in tuple(GroupKind):
+        labels.update(group_names(engagement, GroupKind(maps_to), language, localized))
     questions = db.session.scalars(
         select(Question)
         .join(Survey)
         .where(Survey.engagement_id == engagement.id, Question.maps_to == maps_to)
+        .order_by(Survey.version.desc())
     )
     for question in questions:
         for option in question.options:

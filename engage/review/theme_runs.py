@@ -58,6 +58,32 @@ def open_questions(engagement_id: int) -> list[Question]:
     )
 
 
+def open_question_groups(engagement_id: int) -> list:
+    """The engagement's open questions, one entry per survey and key (`QuestionAcross`): a
+    question kept across versions of a survey is one choice, and one set of answers."""
+    from ..surveys.versions import questions_across
+
+    surveys = db.session.scalars(
+        select(Survey).filter_by(engagement_id=engagement_id).order_by(Survey.slug, Survey.version)
+    ).all()
+    groups = []
+    for slug in dict.fromkeys(survey.slug for survey in surveys):
+        versions = [survey for survey in surveys if survey.slug == slug]
+        groups += questions_across(versions, lambda q: q.kind == QuestionKind.OPEN)
+    return groups
+
+
+def same_questions(engagement_id: int, question_ids) -> list[int]:
+    """`question_ids` with the same question (survey and key) of every other version."""
+    chosen = set(question_ids)
+    return [
+        question_id
+        for group in open_question_groups(engagement_id)
+        if chosen & set(group.question_ids)
+        for question_id in group.question_ids
+    ]
+
+
 def start_run(engagement, parameters: dict, actor) -> AnalysisRun:
     """Queue a run; the runner (a thread or a separate worker) picks it up."""
     run = AnalysisRun(engagement_id=engagement.id, parameters=parameters, started_by=actor)
@@ -69,7 +95,11 @@ def start_run(engagement, parameters: dict, actor) -> AnalysisRun:
 
 def collect_sources(engagement_id: int, parameters: dict) -> list[Source]:
     """Open answers to the chosen questions in the chosen languages, and visible forum posts."""
-    question_ids = parameters.get("question_ids") or [q.id for q in open_questions(engagement_id)]
+    question_ids = parameters.get("question_ids")
+    if question_ids:  # a question chosen in one version is chosen in all of them
+        question_ids = same_questions(engagement_id, question_ids)
+    else:
+        question_ids = [q.id for q in open_questions(engagement_id)]
     languages = set(parameters.get("languages") or [])
     query = (
         select(Answer.id, Answer.text, Response.language)

@@ -36,15 +36,27 @@ from .theme_forms import MergeForm, MoveForm, RenameForm, SplitForm, StartRunFor
 bp = Blueprint("theme_review", __name__)
 
 
+def _question_label(group, engagement: Engagement) -> str:
+    """A question's text, saying which versions asked it when not all of them did."""
+    label = group.newest.text.get(engagement.default_language) or group.key
+    if group.in_every_version:
+        return label
+    return _(
+        "%(question)s (asked in versions %(versions)s)",
+        question=label,
+        versions=group.versions_label,
+    )
+
+
 def _start_form(engagement: Engagement) -> StartRunForm:
     form = StartRunForm()
-    questions = theme_runs.open_questions(engagement.id)
+    groups = theme_runs.open_question_groups(engagement.id)
     form.questions.choices = [
-        SelectChoice(q.id, q.text.get(engagement.default_language) or q.key) for q in questions
+        SelectChoice(group.newest.id, _question_label(group, engagement)) for group in groups
     ]
     form.languages.choices = [SelectChoice(lang.code, lang.name) for lang in offered_languages()]
     if request.method == "GET":
-        form.questions.data = [q.id for q in questions]
+        form.questions.data = [group.newest.id for group in groups]
     return form
 
 
@@ -389,6 +401,7 @@ def export_themes(run_id: int):
                 "keywords",
                 "contribution",
                 "kind",
+                "question",
                 "language",
                 "pinned",
                 "text",
@@ -404,6 +417,7 @@ def export_themes(run_id: int):
                     ", ".join(theme.keywords) if theme else "",
                     a.contribution,
                     item.kind if item else "",
+                    (item.question_key or "") if item else "",
                     language_of(a, item),
                     "yes" if a.pinned else "",
                     item.text if item else "",

@@ -293,12 +293,14 @@ def show_exports(survey_id: int):
 
 
 def _exports_page(survey: Survey, form: FullExportForm):
-    _total, allowed = services.listing_count(services.language_table(survey), survey, None)
+    included, left_out = exports.export_versions(survey)
     return render_template(
         "review/exports.html",
         survey=survey,
         form=form,
-        default_allowed=allowed,
+        default_allowed=bool(included),
+        included=included,
+        left_out=left_out,
         can_export_full=current_user.role == Role.ADMIN,
     ), 400 if form.errors else 200
 
@@ -308,11 +310,11 @@ def _exports_page(survey: Survey, form: FullExportForm):
 def export_responses(survey_id: int):
     """The default export: answers only, no demographics."""
     survey = db.get_or_404(Survey, survey_id)
-    _total, allowed = services.listing_count(services.language_table(survey), survey, None)
-    if not allowed:
+    included, _left_out = exports.export_versions(survey)
+    if not included:
         return redirect(url_for("review.show_exports", survey_id=survey.id))
     rows = exports.responses_csv(survey.id, select_language(), localized)
-    return _csv(rows, f"{survey.slug}-v{survey.version}-responses.csv")
+    return _csv(rows, f"{survey.slug}-responses.csv")
 
 
 @bp.post("/surveys/<int:survey_id>/responses-full.csv")
@@ -331,7 +333,7 @@ def export_responses_full(survey_id: int):
     )
     db.session.commit()
     rows = exports.responses_csv(survey.id, select_language(), localized, with_demographics=True)
-    return _csv(rows, f"{survey.slug}-v{survey.version}-responses-with-demographics.csv")
+    return _csv(rows, f"{survey.slug}-responses-with-demographics.csv")
 
 
 def _csv(rows, filename: str) -> HttpResponse:

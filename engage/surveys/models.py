@@ -63,6 +63,10 @@ class Survey(db.Model):
     next_steps = mapped_column(db.JSON, nullable=False, default=dict)
     #: SHA-256 of the TOML it was imported from, to tell a re-import that changes nothing.
     content_hash: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    #: SHA-256 of the file, once the engagement's schools or groups changed the choices of a
+    #: mapped question (`content_hash` then covers those choices too, so the answering pages
+    #: reload the version); None while `content_hash` is the file's own.
+    file_hash: Mapped[str | None] = mapped_column(db.String(64))
     source_file: Mapped[str] = mapped_column(db.String(255), nullable=False)
     imported_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 

@@ -38,16 +38,25 @@ def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=N
 
     A definition whose slug and version exist with other content replaces it only while it
     has no responses; otherwise the file must raise its version. Importing a new version
-    closes the older ones, so the public link always opens the newest.
+    closes the older ones, so the public link always opens the newest, and keeps it in the
+    older versions' engagement. The school and role choices of a survey in an engagement are
+    the engagement's (engagements/groups.py); the file's seed the engagement's.
     """
+    from ..engagements.groups import seed_from_survey
+
     report = []
     for definition in definitions:
         existing = db.session.scalar(
             select(Survey).filter_by(slug=definition.slug, version=definition.version)
         )
-        if existing is not None and existing.content_hash == definition.content_hash:
+        if (
+            existing is not None
+            and (existing.file_hash or existing.content_hash) == definition.content_hash
+        ):
             if engagement is not None and existing.engagement_id is None:
                 existing.engagement = engagement
+                db.session.flush()
+                seed_from_survey(engagement, existing, actor)
             report.append(f"{definition.slug} v{definition.version}: unchanged")
             continue
         if existing is not None:
@@ -63,16 +72,27 @@ def import_surveys(definitions: list[SurveyDefinition], engagement=None, actor=N
         else:
             action = "imported"
         survey = _survey_from_definition(definition)
-        survey.engagement = engagement or (existing.engagement if existing else None)
-        db.session.add(survey)
-        for older in db.session.scalars(
-            select(Survey).where(
-                Survey.slug == definition.slug, Survey.version < definition.version
+        older_versions = list(
+            db.session.scalars(
+                select(Survey)
+                .where(Survey.slug == definition.slug, Survey.version < definition.version)
+                .order_by(Survey.version)
             )
-        ):
+        )
+        # A new version stays in its survey's engagement unless told otherwise, so its
+        # responses count beside the older versions' on the same dashboard.
+        survey.engagement = (
+            engagement
+            or (existing.engagement if existing else None)
+            or next((o.engagement for o in reversed(older_versions) if o.engagement), None)
+        )
+        db.session.add(survey)
+        for older in older_versions:
             older.status = SurveyStatus.CLOSED
         db.session.flush()
         record_event(actor, f"survey.{action}", survey, {"file": definition.source_file})
+        if survey.engagement is not None:  # the file's schools and groups seed the engagement's
+            seed_from_survey(survey.engagement, survey, actor)
         report.append(f"{definition.slug} v{definition.version}: {action}")
     return report
 
