@@ -3,6 +3,7 @@
 from .audit import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .desk.models import Translation  # noqa: F401
+from .editor.models import SurveyDraft  # noqa: F401
 from .engagements.models import Engagement, EngagementTarget, School  # noqa: F401
 from .forum.models import AnswerRating, Endorsement, Post, Report, Thread  # noqa: F401
 from .framework.models import (  # noqa: F401

@@ -56,6 +56,8 @@ class Survey(db.Model):
     #: SHA-256 of the TOML it was imported from, to tell a re-import that changes nothing.
     content_hash: Mapped[str] = mapped_column(db.String(64), nullable=False)
     source_file: Mapped[str] = mapped_column(db.String(255), nullable=False)
+    #: The TOML this version was opened from in the browser, so editing it starts from it.
+    source_text = mapped_column(db.Text)
     imported_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     engagement = relationship("Engagement", back_populates="surveys")
