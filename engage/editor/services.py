@@ -354,7 +354,7 @@ def engagement_surveys(engagement) -> tuple[list[SurveyDraft], list[Survey]]:
     )
     newest = (
         select(Survey.slug, func.max(Survey.version).label("version"))
-        .filter_by(engagement_id=engagement.id)
+        .where(Survey.engagement_id == engagement.id)
         .group_by(Survey.slug)
         .subquery()
     )
