@@ -436,6 +436,7 @@ def translate(draft_id: int, code: str):
         per_group=per_group,
         conflict=conflict,
         kinds=KIND_NAMES,
+        kinds_by_index=[q.get("kind") for q in doc.questions(document)],
         max_text=doc.MAX_TEXT,
     ), 400 if conflict else 200
 

@@ -133,3 +133,20 @@ def test_board_members_cannot_edit(app, client, sign_in, engagement_id, draft_id
     sign_in("board")
     assert client.get(f"/staff/editor/engagements/{engagement_id}/surveys").status_code == 403
     assert client.get(f"/staff/editor/drafts/{draft_id}").status_code == 403
+
+
+def test_survey_text_is_shown_as_text_on_every_editor_page(app, client, sign_in, draft_id):
+    sign_in("facilitator")
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    add(client, draft_id, "single", text=hostile, options=f"a | {hostile}\nb | B")
+    post_form(client, f"/staff/editor/drafts/{draft_id}/translate/ar", **{"t:q/0/text": hostile})
+    for url in (
+        f"/staff/editor/drafts/{draft_id}",
+        f"/staff/editor/drafts/{draft_id}/questions/1",
+        f"/staff/editor/drafts/{draft_id}/translate/ar",
+        f"/staff/editor/drafts/{draft_id}/preview/ar/frame",
+        f"/staff/editor/drafts/{draft_id}/questions/new?kind=open",
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
