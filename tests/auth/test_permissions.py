@@ -222,19 +222,39 @@ ROLE_TABLE = {
         "POST",
         (Role.FACILITATOR,),
     ),
-    "editor.translate": ("/staff/editor/drafts/1/translate/es", "GET", (Role.FACILITATOR,)),
-    "editor.show_preview": ("/staff/editor/drafts/1/preview/es", "GET", (Role.FACILITATOR,)),
-    "editor.preview_frame": (
+    "survey_translation.translate": (
+        "/staff/editor/drafts/1/translate/es",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_translation.show_preview": (
+        "/staff/editor/drafts/1/preview/es",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_translation.preview_frame": (
         "/staff/editor/drafts/1/preview/es/frame",
         "GET",
         (Role.FACILITATOR,),
     ),
-    "editor.open_survey": ("/staff/editor/drafts/1/open", "GET", (Role.FACILITATOR,)),
-    "editor.export_draft": ("/staff/editor/drafts/1/export.toml", "GET", (Role.FACILITATOR,)),
-    "editor.import_into_draft": ("/staff/editor/drafts/1/import", "POST", (Role.FACILITATOR,)),
-    "editor.show_survey": ("/staff/editor/surveys/1", "GET", (Role.FACILITATOR,)),
-    "editor.edit_survey": ("/staff/editor/surveys/1/edit", "POST", (Role.FACILITATOR,)),
-    "editor.export_version": ("/staff/editor/surveys/1/export.toml", "GET", (Role.FACILITATOR,)),
+    "survey_opening.open_survey": ("/staff/editor/drafts/1/open", "GET", (Role.FACILITATOR,)),
+    "survey_opening.export_draft": (
+        "/staff/editor/drafts/1/export.toml",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_opening.import_into_draft": (
+        "/staff/editor/drafts/1/import",
+        "POST",
+        (Role.FACILITATOR,),
+    ),
+    "survey_opening.show_survey": ("/staff/editor/surveys/1", "GET", (Role.FACILITATOR,)),
+    "survey_opening.edit_survey": ("/staff/editor/surveys/1/edit", "POST", (Role.FACILITATOR,)),
+    "survey_opening.export_version": (
+        "/staff/editor/surveys/1/export.toml",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
 }
 
 
