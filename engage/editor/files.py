@@ -13,6 +13,7 @@ from pathlib import Path
 
 import tomli_w
 
+from ..i18n import KNOWN_LANGUAGES
 from ..surveys import loader
 from ..surveys.loader import SurveyDefinition, SurveyFileError
 from .document import text_in
@@ -55,21 +56,23 @@ def for_opening(document, languages: list[str], version: int, status: str = "ope
     return _without_empty(_only_languages(result, set(ordered)))
 
 
+def _is_texts(value) -> bool:
+    """A `{language code: text}` dict (a title, a question's text, an option's text)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(k in KNOWN_LANGUAGES and isinstance(v, str) for k, v in value.items())
+    )
+
+
 def _only_languages(value, keep: set[str]):
+    if _is_texts(value):
+        return {k: v for k, v in value.items() if k in keep}
     if isinstance(value, dict):
-        if value and all(isinstance(k, str) and _looks_like_language(k) for k in value):
-            if all(isinstance(v, str) for v in value.values()):
-                return {k: v for k, v in value.items() if k in keep}
         return {k: _only_languages(v, keep) for k, v in value.items()}
     if isinstance(value, list):
         return [_only_languages(item, keep) for item in value]
     return value
-
-
-def _looks_like_language(key: str) -> bool:
-    from ..i18n import KNOWN_LANGUAGES
-
-    return key in KNOWN_LANGUAGES
 
 
 OPTIONAL_TEXTS = ("intro", "next_steps", "help", "section")
@@ -87,18 +90,12 @@ def _without_empty(value):
             if key in OPTIONAL_TEXTS and isinstance(item, dict) and not item:
                 continue
             cleaned[key] = item
-        if cleaned and all(k in _languages() for k in cleaned):
-            cleaned = {k: v for k, v in cleaned.items() if not (isinstance(v, str) and not v)}
+        if _is_texts(cleaned):
+            cleaned = {k: v for k, v in cleaned.items() if v}
         return cleaned
     if isinstance(value, list):
         return [_without_empty(item) for item in value]
     return value
-
-
-def _languages():
-    from ..i18n import KNOWN_LANGUAGES
-
-    return KNOWN_LANGUAGES
 
 
 def file_name(document) -> str:
