@@ -123,16 +123,27 @@ def show_survey(survey_id: int):
             select(Survey).filter_by(slug=survey.slug).order_by(Survey.version.desc())
         )
     )
+    openings = services.openings([v.id for v in versions])
     return render_template(
         "editor/survey.html",
         survey=survey,
         versions=[(v, count_responses(v)) for v in versions],
-        openings=services.openings([v.id for v in versions]),
+        openings=openings,
+        openers=_emails({event.actor_id for event in openings.values()}),
         draft=db.session.scalar(select(SurveyDraft).filter_by(slug=survey.slug)),
         form=RevisionForm(),
         languages=KNOWN_LANGUAGES,
         title=localized(survey.title, None, survey.default_language)[0],
     )
+
+
+def _emails(user_ids) -> dict[int, str]:
+    from ..auth.models import User
+
+    ids = [i for i in user_ids if i is not None]
+    if not ids:
+        return {}
+    return {u.id: u.email for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 @bp.post("/surveys/<int:survey_id>/edit")

@@ -74,6 +74,7 @@ def test_an_incomplete_language_blocks_opening_until_ticked_and_is_recorded(
         survey_id = survey.id
     staff_page = client.get(f"/staff/editor/surveys/{survey_id}").get_data(as_text=True)
     assert "Opened without:" in staff_page and "Tiếng Việt" in staff_page
+    assert "by staff" in staff_page  # who chose to open without them
     family = client.get("/ar/surveys/pulse").get_data(as_text=True)
     assert "Who? ar" in family and "Family ar" in family
 
