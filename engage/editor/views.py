@@ -77,7 +77,7 @@ def _list_page(engagement, form, import_form, error=None, status=200):
     ), status
 
 
-@bp.post("/engagements/<int:engagement_id>/surveys")
+@bp.post("/engagements/<int:engagement_id>/surveys/new")
 @require_role(Role.FACILITATOR)
 def create_draft(engagement_id: int):
     engagement = db.get_or_404(Engagement, engagement_id)

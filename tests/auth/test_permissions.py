@@ -198,7 +198,7 @@ ROLE_TABLE = {
     ),
     "forum_staff.answer_support": ("/staff/forum/support", "GET", (Role.FACILITATOR, Role.ADMIN)),
     "editor.list_surveys": ("/staff/editor/engagements/1/surveys", "GET", (Role.FACILITATOR,)),
-    "editor.create_draft": ("/staff/editor/engagements/1/surveys", "POST", (Role.FACILITATOR,)),
+    "editor.create_draft": ("/staff/editor/engagements/1/surveys/new", "POST", (Role.FACILITATOR,)),
     "editor.import_new_draft": (
         "/staff/editor/engagements/1/surveys/import",
         "POST",

@@ -104,7 +104,7 @@ def test_export_then_import_gives_the_same_survey(app, client, sign_in, engageme
     sign_in("facilitator")
     page = client.get(f"/staff/editor/engagements/{engagement_id}/surveys").get_data(as_text=True)
     response = client.post(
-        f"/staff/editor/engagements/{engagement_id}/surveys",
+        f"/staff/editor/engagements/{engagement_id}/surveys/new",
         data=hidden_fields(page) | {"starter": "graduate-profile.toml", "slug": "gp-copy"},
     )
     assert response.status_code == 303
