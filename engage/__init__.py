@@ -60,6 +60,9 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     from .auth.admin import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .desk.views import bp as desk_bp
+    from .editor.opening_views import bp as survey_opening_bp
+    from .editor.translation_views import bp as survey_translation_bp
+    from .editor.views import bp as editor_bp
     from .engagements.views import bp as engagements_bp
     from .forum.staff import bp as forum_staff_bp
     from .forum.views import bp as forum_bp
@@ -88,6 +91,9 @@ def create_app(config_class=Config, overrides: dict | None = None) -> Flask:
     app.register_blueprint(desk_bp, url_prefix="/staff/desk")
     app.register_blueprint(paper_bp, url_prefix="/staff/paper")
     app.register_blueprint(engagements_bp, url_prefix="/staff/engagements")
+    app.register_blueprint(editor_bp, url_prefix="/staff/editor")
+    app.register_blueprint(survey_translation_bp, url_prefix="/staff/editor")
+    app.register_blueprint(survey_opening_bp, url_prefix="/staff/editor")
     app.register_blueprint(short_links_bp)
     app.register_blueprint(profile_bp)
 

@@ -3,6 +3,7 @@
 from .audit import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .desk.models import Translation  # noqa: F401
+from .editor.models import SurveyDraft  # noqa: F401
 from .engagements.models import (  # noqa: F401
     Engagement,
     EngagementGroup,

@@ -68,6 +68,8 @@ class Survey(db.Model):
     #: reload the version); None while `content_hash` is the file's own.
     file_hash: Mapped[str | None] = mapped_column(db.String(64))
     source_file: Mapped[str] = mapped_column(db.String(255), nullable=False)
+    #: The TOML this version was opened from in the browser, so editing it starts from it.
+    source_text = mapped_column(db.Text)
     imported_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     engagement = relationship("Engagement", back_populates="surveys")

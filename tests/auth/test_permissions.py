@@ -215,6 +215,64 @@ ROLE_TABLE = {
         (Role.FACILITATOR, Role.ADMIN),
     ),
     "forum_staff.answer_support": ("/staff/forum/support", "GET", (Role.FACILITATOR, Role.ADMIN)),
+    "editor.list_surveys": ("/staff/editor/engagements/1/surveys", "GET", (Role.FACILITATOR,)),
+    "editor.create_draft": ("/staff/editor/engagements/1/surveys/new", "POST", (Role.FACILITATOR,)),
+    "editor.import_new_draft": (
+        "/staff/editor/engagements/1/surveys/import",
+        "POST",
+        (Role.FACILITATOR,),
+    ),
+    "editor.show_draft": ("/staff/editor/drafts/1", "GET", (Role.FACILITATOR,)),
+    "editor.edit_settings": ("/staff/editor/drafts/1/settings", "GET", (Role.FACILITATOR,)),
+    "editor.add_question": (
+        "/staff/editor/drafts/1/questions/new?kind=open",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "editor.edit_question": ("/staff/editor/drafts/1/questions/1", "GET", (Role.FACILITATOR,)),
+    "editor.move_question": (
+        "/staff/editor/drafts/1/questions/1/move",
+        "POST",
+        (Role.FACILITATOR,),
+    ),
+    "editor.delete_question": (
+        "/staff/editor/drafts/1/questions/1/delete",
+        "POST",
+        (Role.FACILITATOR,),
+    ),
+    "survey_translation.translate": (
+        "/staff/editor/drafts/1/translate/es",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_translation.show_preview": (
+        "/staff/editor/drafts/1/preview/es",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_translation.preview_frame": (
+        "/staff/editor/drafts/1/preview/es/frame",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_opening.open_survey": ("/staff/editor/drafts/1/open", "GET", (Role.FACILITATOR,)),
+    "survey_opening.export_draft": (
+        "/staff/editor/drafts/1/export.toml",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
+    "survey_opening.import_into_draft": (
+        "/staff/editor/drafts/1/import",
+        "POST",
+        (Role.FACILITATOR,),
+    ),
+    "survey_opening.show_survey": ("/staff/editor/surveys/1", "GET", (Role.FACILITATOR,)),
+    "survey_opening.edit_survey": ("/staff/editor/surveys/1/edit", "POST", (Role.FACILITATOR,)),
+    "survey_opening.export_version": (
+        "/staff/editor/surveys/1/export.toml",
+        "GET",
+        (Role.FACILITATOR,),
+    ),
 }
 
 

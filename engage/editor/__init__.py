@@ -1,0 +1,1 @@
+"""Surveys built, translated, previewed and opened in the browser (issue 12)."""
