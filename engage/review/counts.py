@@ -13,9 +13,10 @@ schools and days, not on the number of responses.
 Counts are raw: suppression of small cells happens where they are shown (engage/privacy.py).
 """
 
+import functools
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Integer, String, func, select
+from sqlalchemy import Integer, String, bindparam, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -100,24 +101,45 @@ def _add(survey_id: int, cells: list[tuple[str, str, int]]) -> None:
     Cells are written in one fixed order (sorted), so two transactions that touch the same
     cells on PostgreSQL wait for each other and never deadlock.
     """
-    table = ResponseCount.__table__
-    rows = [
-        {"survey_id": survey_id, "dimension": dimension, "value": value, "count": delta}
-        for dimension, value, delta in sorted(set(cells))
-    ]
+    parameters = {}
+    ordered = sorted(set(cells))
+    for index, (dimension, value, delta) in enumerate(ordered):
+        parameters |= {
+            f"survey_{index}": survey_id,
+            f"dimension_{index}": dimension,
+            f"value_{index}": value,
+            f"count_{index}": delta,
+        }
     dialect = db.session.get_bind().dialect.name
+    db.session.execute(_upsert(dialect, len(ordered)), parameters)
+
+
+@functools.cache
+def _upsert(dialect: str, size: int):
+    """INSERT ... ON CONFLICT DO UPDATE for `size` cells, with bound parameters: built once
+    per dialect and size (a submission counts in 4 or 5 cells), so each submission only binds
+    its values and SQLAlchemy finds the compiled statement in its cache."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"response counts need SQLite or PostgreSQL, not {dialect}")
+    table = ResponseCount.__table__
+    rows = [
+        {
+            "survey_id": bindparam(f"survey_{index}", type_=table.c.survey_id.type),
+            "dimension": bindparam(f"dimension_{index}", type_=table.c.dimension.type),
+            "value": bindparam(f"value_{index}", type_=table.c.value.type),
+            "count": bindparam(f"count_{index}", type_=table.c.count.type),
+        }
+        for index in range(size)
+    ]
     statement = insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[table.c.survey_id, table.c.dimension, table.c.value],
         set_={"count": table.c.count + statement.excluded.count},
     )
-    db.session.execute(statement)
 
 
 def counts_for(survey_ids: list[int]) -> dict[str, dict[str, int]]:

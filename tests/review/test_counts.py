@@ -200,3 +200,28 @@ def test_the_dashboard_reads_no_response_rows(app, varied_engagement, monkeypatc
         db.session.rollback()
     assert before == after
     assert counts_module.DIMENSIONS == ("language", "role", "school", "day")
+
+
+def test_counts_of_four_and_five_cells_add_up(app_context):
+    """The upsert is built once per number of cells: a response with written answers (five
+    cells) and one without (four), counted and uncounted in any order, still add up."""
+    survey = import_default_survey()
+    db.session.commit()
+    written = survey_services.submit_response(
+        survey,
+        "es",
+        {"competencies": ["wellbeing"], "role": "parent", "hopes": "Que lean bien"},
+        survey_services.new_submission_token(),
+    )
+    plain = store(survey, "en", "student", "westview-high")
+    again = store(survey, "es", "parent", None)
+    db.session.commit()
+    assert stored_counts() == full_recount()
+    assert stored_counts()[(survey.id, "open_language", "es")] == 1
+    delete_response(written)
+    db.session.commit()
+    assert stored_counts() == full_recount()
+    delete_response(plain)
+    delete_response(again)
+    db.session.commit()
+    assert stored_counts() == {} == full_recount()
