@@ -16,7 +16,7 @@ Counts are raw: suppression of small cells happens where they are shown (engage/
 import functools
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Integer, String, bindparam, func, select
+from sqlalchemy import Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -116,30 +116,25 @@ def _add(survey_id: int, cells: list[tuple[str, str, int]]) -> None:
 
 @functools.cache
 def _upsert(dialect: str, size: int):
-    """INSERT ... ON CONFLICT DO UPDATE for `size` cells, with bound parameters: built once
-    per dialect and size (a submission counts in 4 or 5 cells), so each submission only binds
-    its values and SQLAlchemy finds the compiled statement in its cache."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+    """INSERT ... ON CONFLICT DO UPDATE for `size` cells, with bound parameters: built once per
+    dialect and size (a submission counts in 4 or 5 cells), so a submission only binds its
+    values. Written as SQL text because SQLAlchemy cannot cache the compiled form of its
+    dialects' on-conflict inserts (it compiled one on every submission); SQLite and PostgreSQL
+    read this same statement."""
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the supported databases
         raise RuntimeError(f"response counts need SQLite or PostgreSQL, not {dialect}")
-    table = ResponseCount.__table__
-    rows = [
-        {
-            "survey_id": bindparam(f"survey_{index}", type_=table.c.survey_id.type),
-            "dimension": bindparam(f"dimension_{index}", type_=table.c.dimension.type),
-            "value": bindparam(f"value_{index}", type_=table.c.value.type),
-            "count": bindparam(f"count_{index}", type_=table.c.count.type),
-        }
+    rows = ", ".join(
+        f"(:survey_{index}, :dimension_{index}, :value_{index}, :count_{index})"
         for index in range(size)
-    ]
-    statement = insert(table).values(rows)
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.survey_id, table.c.dimension, table.c.value],
-        set_={"count": table.c.count + statement.excluded.count},
     )
+    # Only placeholder names are formatted in: no value ever is.
+    sql = (
+        "INSERT INTO response_counts (survey_id, dimension, value, count) VALUES "  # noqa: S608
+        + rows
+        + " ON CONFLICT (survey_id, dimension, value)"
+        " DO UPDATE SET count = response_counts.count + excluded.count"
+    )
+    return text(sql)
 
 
 def counts_for(survey_ids: list[int]) -> dict[str, dict[str, int]]:
