@@ -30,6 +30,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument(
+        "--only", choices=["GET", "POST", "receipt"], help="profile only these requests"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="engage-profile-"))
     import load
@@ -47,7 +50,7 @@ def main() -> None:
     from engage.extensions import db
 
     app = create_app(config_from_environment())
-    statements = {"kind": None, "counts": {}, "uncached": {}}
+    statements = {"kind": None, "counts": {}, "uncached": {}, "profile": None}
     with app.app_context():
         engine = db.engine
 
@@ -65,9 +68,14 @@ def main() -> None:
 
     def timed(environ, start_response):
         began, cpu = time.perf_counter(), time.thread_time()
+        only = statements["profile"] if args.only == statements["kind"] else None
+        if only is not None:
+            only.enable()
         try:
             return inner(environ, start_response)
         finally:
+            if only is not None:
+                only.disable()
             kind = statements["kind"]
             wall, used = timings.get(kind, (0.0, 0.0))
             timings[kind] = (
@@ -104,10 +112,14 @@ def main() -> None:
     timings.clear()
     profile = cProfile.Profile()
     began = time.perf_counter()
-    profile.enable()
+    if args.only:
+        statements["profile"] = profile
+    else:
+        profile.enable()
     for _ in range(args.count):
         submission()
     profile.disable()
+    statements["profile"] = None
     elapsed = time.perf_counter() - began
     print(f"{args.count} submissions in {elapsed:.2f} s under the profiler: "
           f"{elapsed / args.count * 1000:.2f} ms each")
