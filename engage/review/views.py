@@ -4,6 +4,7 @@ answers collected off the web, and exports. Respondent text is always rendered e
 from babel.dates import format_skeleton
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -20,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..audit import record_event
 from ..auth.models import Role
-from ..auth.permissions import require_role
+from ..auth.permissions import can_translate, require_role
 from ..desk import services as desk_services
 from ..desk.services import translations_for
 from ..engagements import services as engagement_services
@@ -33,7 +34,7 @@ from ..surveys import services as survey_services
 from ..surveys.forms import build_survey_form, cleaned_answers, field_name
 from ..surveys.models import Response, ResponseSource, Survey
 from ..surveys.services import find_open_survey
-from . import dashboard, exports, services
+from . import dashboard, exports, fragments, services
 from .forms import EnteredResponseForm, FullExportForm, TargetsForm
 from .targets import TargetsError, parse_targets
 
@@ -121,17 +122,36 @@ def choose_engagement():
 @require_role(Role.FACILITATOR)
 def show_dashboard(engagement_id: int):
     engagement = db.get_or_404(Engagement, engagement_id)
-    figures = dashboard.participation(engagement, select_language(), localized)
+    language = select_language()
+    figures = dashboard.participation(engagement, language, localized)
+    inputs = {
+        "engagement": engagement,
+        "figures": figures,
+        "channels": outreach_services.channel_table(engagement),
+        "translation": translation_table(engagement),
+        "language_names": {code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
+        "under_heard_gap": dashboard.UNDER_HEARD_GAP,
+        "may_translate": can_translate(current_user),
+    }
+    # The figures are computed on every view (a few small queries on kept counts); their HTML
+    # is rendered only when they, or the reader's language, differ from a view before.
+    key = fragments.digest(
+        id(current_app),
+        engagement.id,
+        language.code,
+        str(get_locale()),
+        request.script_root,
+        {name: value for name, value in inputs.items() if name != "engagement"},
+    )
+    figures_html = fragments.rendered(
+        key, lambda: render_template("review/_figures.html", **inputs)
+    )
     return render_template(
         "review/dashboard.html",
         engagement=engagement,
         engagements=engagement_services.list_engagements(),
-        figures=figures,
+        figures_html=figures_html,
         surveys=db.session.scalars(db.select(Survey).filter_by(engagement_id=engagement.id)).all(),
-        channels=outreach_services.channel_table(engagement),
-        translation=translation_table(engagement),
-        language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
-        under_heard_gap=dashboard.UNDER_HEARD_GAP,
     )
 
 
