@@ -194,18 +194,22 @@ def kit_languages(under_heard: list[str]) -> list[str]:
 UNTAGGED_ROWS = ("direct", "paper", "phone", "meeting")
 
 
-def channel_counts(engagement: Engagement) -> dict[tuple[str, str], int]:
+def channel_counts(engagement: Engagement, counts=None) -> dict[tuple[str, str], int]:
     """Responses per (channel kind, language answered in) for an engagement, zero cells
     included, ready for ``privacy.suppress_table``. An answer without a tag counts under how it
-    was entered ("paper", ...) or "direct" for the web."""
+    was entered ("paper", ...) or "direct" for the web. `counts`: the engagement's kept
+    counts (`counts_for` of its surveys), when the caller already has them."""
     from ..review.counts import CHANNELS, counts_for, parse_channel_key
 
-    survey_ids = [survey.id for survey in engagement.surveys]
-    if not survey_ids:
-        return {}
+    if counts is None:
+        survey_ids = [survey.id for survey in engagement.surveys]
+        if not survey_ids:
+            return {}
+        counts = counts_for(survey_ids)
     # Kept in step with every response (engage/review/counts.py): no scan of the responses.
+    kept = counts.get(CHANNELS, {})
     counts: dict[tuple[str, str], int] = {}
-    for value, number in counts_for(survey_ids)[CHANNELS].items():
+    for value, number in kept.items():
         source, tag, language = parse_channel_key(value)
         channel = parse_channel(tag)
         kind = channel.kind if channel else (source if source != "web" else "direct")
@@ -227,10 +231,10 @@ class ChannelTable:
     columns: list[str]  #: language codes
 
 
-def channel_table(engagement: Engagement) -> ChannelTable | None:
+def channel_table(engagement: Engagement, counts=None) -> ChannelTable | None:
     from .. import privacy
 
-    counts = channel_counts(engagement)
+    counts = channel_counts(engagement, counts)
     if not counts:
         return None
     labels = {kind: str(label) for kind, label in CHANNEL_KINDS.items()}

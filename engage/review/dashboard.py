@@ -60,10 +60,13 @@ def survey_ids(engagement: Engagement) -> list[int]:
     return list(db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement.id)))
 
 
-def response_counts(engagement: Engagement) -> dict[str, dict[str, int]]:
+def response_counts(engagement: Engagement, surveys=None) -> dict[str, dict[str, int]]:
     """The engagement's kept response counts by dimension (engage/review/counts.py): one
-    small query, whatever the number of responses."""
-    return counts_for(survey_ids(engagement))
+    small query, whatever the number of responses. `surveys`: the engagement's surveys, when
+    the caller already has them."""
+    if surveys is None:
+        return counts_for(survey_ids(engagement))
+    return counts_for([survey.id for survey in surveys])
 
 
 def response_breakdown(
@@ -198,13 +201,33 @@ def _weekly(daily) -> list[tuple[date, object]]:
     return [(monday, shown[monday.isoformat()]) for monday in sorted(weeks)]
 
 
-def option_labels(engagement: Engagement, maps_to: str, language, localized) -> dict[str, str]:
-    """Readable names of a mapped question's options (role, school), in the reader's language."""
+def option_labels(
+    engagement: Engagement, maps_to: str, language, localized, surveys=None
+) -> dict[str, str]:
+    """Readable names of a mapped question's options (role, school), in the reader's language.
+
+    With `surveys` (the engagement's Survey rows) the questions come from the per-process
+    survey cache (engage/surveys/cache.py): a version never changes, so no query is needed."""
     labels: dict[str, str] = {}
+    if surveys is not None:
+        from ..surveys import cache
+
+        for survey in sorted(surveys, key=lambda s: s.id):
+            version = cache.version(survey.id, survey.content_hash)
+            for question in version.questions if version else ():
+                if question.maps_to != maps_to:
+                    continue
+                for option in question.options:
+                    labels.setdefault(
+                        option.value,
+                        localized(dict(option.text), language, version.default_language)[0],
+                    )
+        return labels
     questions = db.session.scalars(
         select(Question)
         .join(Survey)
         .where(Survey.engagement_id == engagement.id, Question.maps_to == maps_to)
+        .order_by(Survey.id, Question.position)
     )
     for question in questions:
         for option in question.options:
@@ -215,14 +238,16 @@ def option_labels(engagement: Engagement, maps_to: str, language, localized) -> 
     return labels
 
 
-def participation(engagement: Engagement, language, localized) -> dict:
-    """Everything the dashboard shows, by dimension."""
+def participation(engagement: Engagement, language, localized, counts=None, surveys=None) -> dict:
+    """Everything the dashboard shows, by dimension. `counts` (the engagement's
+    `response_counts`) and `surveys` (its Survey rows) when the caller already has them."""
     from ..i18n import KNOWN_LANGUAGES
 
     language_labels = {code: lang.name for code, lang in KNOWN_LANGUAGES.items()}
-    school_labels = option_labels(engagement, "school", language, localized)
+    school_labels = option_labels(engagement, "school", language, localized, surveys)
     school_labels.pop("none", None)
-    counts = response_counts(engagement)
+    if counts is None:
+        counts = response_counts(engagement, surveys)
     return {
         "weeks": responses_by_week(engagement, counts),
         "post_weeks": posts_by_week(engagement),
@@ -237,7 +262,7 @@ def participation(engagement: Engagement, language, localized) -> dict:
         "role": response_breakdown(
             engagement,
             Response.role,
-            option_labels(engagement, "role", language, localized),
+            option_labels(engagement, "role", language, localized, surveys),
             counts=counts,
         ),
         "school": response_breakdown(

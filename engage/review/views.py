@@ -123,12 +123,16 @@ def choose_engagement():
 def show_dashboard(engagement_id: int):
     engagement = db.get_or_404(Engagement, engagement_id)
     language = select_language()
-    figures = dashboard.participation(engagement, language, localized)
+    surveys = db.session.scalars(
+        select(Survey).filter_by(engagement_id=engagement.id).order_by(Survey.id)
+    ).all()
+    counts = dashboard.response_counts(engagement, surveys)  # one query serves every table
+    figures = dashboard.participation(engagement, language, localized, counts, surveys)
     inputs = {
         "engagement": engagement,
         "figures": figures,
-        "channels": outreach_services.channel_table(engagement),
-        "translation": translation_table(engagement),
+        "channels": outreach_services.channel_table(engagement, counts),
+        "translation": translation_table(engagement, counts),
         "language_names": {code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
         "under_heard_gap": dashboard.UNDER_HEARD_GAP,
         "may_translate": can_translate(current_user),
@@ -151,17 +155,17 @@ def show_dashboard(engagement_id: int):
         engagement=engagement,
         engagements=engagement_services.list_engagements(),
         figures_html=figures_html,
-        surveys=db.session.scalars(db.select(Survey).filter_by(engagement_id=engagement.id)).all(),
+        surveys=surveys,
     )
 
 
-def translation_table(engagement):
+def translation_table(engagement, counts=None):
     """Translation progress per language outside the working language, as one suppressed
     cross-tab (translated by a person, machine drafts, waiting), with whether the theme engine
     needs the translations at all."""
     from ..privacy import suppress_table
 
-    rows = desk_services.progress(engagement)
+    rows = desk_services.progress(engagement, counts=counts)
     if not rows:
         return None
     table = suppress_table(

@@ -123,10 +123,25 @@ def test_the_demo_keeps_its_counts_in_step(app_context):
     assert sum(c for (_s, d, _v), c in stored_counts().items() if d == "day") == 60
 
 
-def scanned_counts(engagement):
+def scanned_counts(engagement, _surveys=None):
     """What the dashboard counted before the counts were kept: GROUP BY over responses."""
+    from engage.review.counts import CHANNELS, OPEN_ANSWERS, channel_key
+
     ids = dashboard.survey_ids(engagement)
-    counts = {}
+    counts = {CHANNELS: {}, OPEN_ANSWERS: {}}
+    for source, channel, language, count in db.session.execute(
+        select(Response.source, Response.channel, Response.language, func.count())
+        .where(Response.survey_id.in_(ids))
+        .group_by(Response.source, Response.channel, Response.language)
+    ):
+        counts[CHANNELS][channel_key(source, channel, language)] = count
+    for language, count in db.session.execute(
+        select(Response.language, func.count())
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.survey_id.in_(ids), Answer.text.is_not(None), Answer.text != "")
+        .group_by(Response.language)
+    ):
+        counts[OPEN_ANSWERS][language] = count
     for dimension, column in (
         ("language", Response.language),
         ("role", Response.role),
