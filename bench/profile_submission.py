@@ -121,8 +121,10 @@ def main() -> None:
     profile.disable()
     statements["profile"] = None
     elapsed = time.perf_counter() - began
-    print(f"{args.count} submissions in {elapsed:.2f} s under the profiler: "
-          f"{elapsed / args.count * 1000:.2f} ms each")
+    print(
+        f"{args.count} submissions in {elapsed:.2f} s under the profiler: "
+        f"{elapsed / args.count * 1000:.2f} ms each"
+    )
     for kind, count in statements["counts"].items():
         print(f"SQL statements per {kind}: {count / args.count:.1f}")
     for (kind, stats, sql), count in statements["uncached"].items():
