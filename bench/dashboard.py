@@ -234,13 +234,18 @@ def bench_size(label, uri, env, folder, n, args) -> None:
     began = time.perf_counter()
     engagement_id = seed(uri, folder, n, max(args.staff))
     seeded = time.perf_counter() - began
-    server = load.Gunicorn("engage", "engage.wsgi:app", env, folder, args.workers)
+    server = load.Gunicorn(
+        "engage", "engage.wsgi:app", env, folder, args.workers, load.worker_settings(args)
+    )
     try:
         server.wait_ready(load.SURVEY_PATH)
         dashboard = f"/staff/review/engagements/{engagement_id}"
         jars = [sign_in(server.port, i) for i in range(max(args.staff))]
         watch(server.port, dashboard, jars[:1], 1.0)  # warm a worker's caches
-        print(f"\n== {label}, {n:,} responses (seeded in {seeded:.0f} s), gunicorn -w 2 ==")
+        print(
+            f"\n== {label}, {n:,} responses (seeded in {seeded:.0f} s), "
+            f"gunicorn -w {args.workers}{load.threads_label(args)} =="
+        )
         print(f"{'page':<22}{'staff':>6}{'pages':>7}{'p50 ms':>8}{'p99 ms':>8}{'load 1m':>9}")
         for staff in args.staff:
             settle(server.port)
@@ -292,6 +297,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
     parser.add_argument("--clients", type=int, default=8, help="survey clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--pg-database", default="engage_load", help="with DATABASE_URL")
     args = parser.parse_args()
     args.staff = [int(s) for s in args.staff.split(",")]
