@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ..engagements.models import Engagement, TargetDimension
-from ..engagements.services import target_shares
+from ..engagements.services import all_target_shares
 from ..extensions import db
 from ..forum.models import Post, Thread
 from ..privacy import is_shown, suppress_breakdown, suppressed_total
@@ -160,30 +160,37 @@ def responses_by_week(
     return _weekly(counts.get("day", {}).items())
 
 
-def posts_by_week(engagement: Engagement) -> list[tuple[date, object]]:
-    """Forum posts and replies per week, small weeks suppressed."""
-    day = func.date(Post.created_at)
-    return _weekly(
-        db.session.execute(
-            select(day, func.count(Post.id))
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(Thread.engagement_id == engagement.id)
-            .group_by(day)
-        ).all()
-    )
+def posts_by_week(engagement: Engagement, daily=None) -> list[tuple[date, object]]:
+    """Forum posts and replies per week, small weeks suppressed. `daily`: the engagement's
+    `post_counts`, when the caller already has them."""
+    if daily is None:
+        daily = post_counts(engagement)
+    by_day: dict = {}
+    for day, _language, count in daily:
+        by_day[day] = by_day.get(day, 0) + count
+    return _weekly(by_day.items())
 
 
-def posts_breakdown(engagement: Engagement, labels: dict[str, str]) -> Breakdown:
+def posts_breakdown(engagement: Engagement, labels: dict[str, str], daily=None) -> Breakdown:
     """Forum posts by the language they were written in."""
-    counts = dict(
-        db.session.execute(
-            select(Post.language, func.count(Post.id))
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(Thread.engagement_id == engagement.id)
-            .group_by(Post.language)
-        ).all()
-    )
+    if daily is None:
+        daily = post_counts(engagement)
+    counts: dict = {}
+    for _day, language, count in daily:
+        counts[language] = counts.get(language, 0) + count
     return build_breakdown("post_language", counts, labels, {})
+
+
+def post_counts(engagement: Engagement) -> list[tuple]:
+    """(day, language, posts) of the engagement's forum posts and replies: one statement
+    serves both the weekly chart and the language breakdown."""
+    day = func.date(Post.created_at)
+    return db.session.execute(
+        select(day, Post.language, func.count(Post.id))
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.engagement_id == engagement.id)
+        .group_by(day, Post.language)
+    ).all()
 
 
 def _weekly(daily) -> list[tuple[date, object]]:
@@ -248,15 +255,17 @@ def participation(engagement: Engagement, language, localized, counts=None, surv
     school_labels.pop("none", None)
     if counts is None:
         counts = response_counts(engagement, surveys)
+    posts = post_counts(engagement)
+    targets = all_target_shares(engagement)
     return {
         "weeks": responses_by_week(engagement, counts),
-        "post_weeks": posts_by_week(engagement),
-        "posts": posts_breakdown(engagement, language_labels),
+        "post_weeks": posts_by_week(engagement, posts),
+        "posts": posts_breakdown(engagement, language_labels, posts),
         "language": response_breakdown(
             engagement,
             Response.language,
             language_labels,
-            target_shares(engagement, TargetDimension.LANGUAGE),
+            targets[TargetDimension.LANGUAGE],
             counts=counts,
         ),
         "role": response_breakdown(
@@ -269,7 +278,7 @@ def participation(engagement: Engagement, language, localized, counts=None, surv
             engagement,
             Response.school,
             school_labels,
-            target_shares(engagement, TargetDimension.SCHOOL),
+            targets[TargetDimension.SCHOOL],
             unanswered_values=("none",),
             counts=counts,
         ),

@@ -121,6 +121,7 @@ def choose_engagement():
 @bp.get("/engagements/<int:engagement_id>")
 @require_role(Role.FACILITATOR)
 def show_dashboard(engagement_id: int):
+    engagements = engagement_services.list_engagements()  # so the get below finds it loaded
     engagement = db.get_or_404(Engagement, engagement_id)
     language = select_language()
     surveys = db.session.scalars(
@@ -153,7 +154,7 @@ def show_dashboard(engagement_id: int):
     return render_template(
         "review/dashboard.html",
         engagement=engagement,
-        engagements=engagement_services.list_engagements(),
+        engagements=engagements,
         figures_html=figures_html,
         surveys=surveys,
     )
