@@ -676,9 +676,17 @@ def bench_database(label: str, engage_url: str | None, args, folder: Path, outag
     bare_env = dict(os.environ, BARE_DATABASE_URL=bare_url, BARE_SECRET_KEY=secrets.token_hex(32))
     servers = {}
     try:
-        servers["engage"] = Gunicorn("engage", "engage.wsgi:app", engage_env, folder, args.workers)
+        settings = worker_settings(args)  # the same for both apps
+        servers["engage"] = Gunicorn(
+            "engage", "engage.wsgi:app", engage_env, folder, args.workers, settings
+        )
         servers["bare"] = Gunicorn(
-            "bare", "bare_app:app", bare_env, folder, args.workers, ["--pythonpath", str(BENCH)]
+            "bare",
+            "bare_app:app",
+            bare_env,
+            folder,
+            args.workers,
+            [*settings, "--pythonpath", str(BENCH)],
         )
         servers["engage"].wait_ready(SURVEY_PATH)
         servers["bare"].wait_ready("/form")
@@ -727,7 +735,8 @@ def bench_database(label: str, engage_url: str | None, args, folder: Path, outag
             ),
         }
         title = (
-            f"{label}: gunicorn -w {args.workers} each, {args.clients} clients, "
+            f"{label}: gunicorn -w {args.workers}{threads_label(args)} each, "
+            f"{args.clients} clients, "
             f"{args.rounds} round(s) of {slice_seconds:.0f} s per app"
             + (f", fault {args.fault}" if args.fault else "")
         )
@@ -748,6 +757,17 @@ def bench_database(label: str, engage_url: str | None, args, folder: Path, outag
     finally:
         for server in servers.values():
             server.stop()
+
+
+def worker_settings(args) -> list[str]:
+    """gunicorn's worker class: sync (the default), or gthread with `--threads` per worker."""
+    if args.threads > 1:
+        return ["--worker-class", "gthread", "--threads", str(args.threads)]
+    return []
+
+
+def threads_label(args) -> str:
+    return f" --threads {args.threads}" if args.threads > 1 else ""
 
 
 def engage_sqlite(folder: Path) -> str:
@@ -811,6 +831,9 @@ def main() -> None:
         "--rounds", type=int, default=None, help="interleaved rounds (default 2; 1 with a fault)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (gthread) for both apps"
+    )
     parser.add_argument("--resend", type=int, default=1, help="resends after a 5xx or broken POST")
     parser.add_argument("--fault", choices=["kill-worker", "db-outage"])
     parser.add_argument("--outage", type=float, default=10.0, help="seconds the database is down")

@@ -185,15 +185,16 @@ def _translations_by_ref(engagement_id: int) -> dict[str, list[Translation]]:
     return found
 
 
-def progress(engagement, user=None) -> list[LanguageProgress]:
+def progress(engagement, user=None, counts=None) -> list[LanguageProgress]:
     """Per language outside the working language: contributions, how many a person or a
     machine translated, and whether the engine needs a translation at all. Languages the
     engine cannot bridge come first, then the most waiting.
 
     Read from kept counts and small GROUP BYs, not from the contributions themselves: the
-    dashboard shows this on every view, at any number of answers."""
+    dashboard shows this on every view, at any number of answers. `counts`: the engagement's
+    kept response counts, when the caller already has them."""
     working = engagement.default_language
-    totals = _contributions_by_language(engagement.id)
+    totals = _contributions_by_language(engagement.id, counts)
     rows: dict[str, LanguageProgress] = {}
     for language, total in totals.items():
         if not total or same_language(language, working):
@@ -212,11 +213,15 @@ def progress(engagement, user=None) -> list[LanguageProgress]:
     return sorted(rows.values(), key=lambda p: (p.bridged, -p.waiting, -p.total, p.language))
 
 
-def _contributions_by_language(engagement_id: int) -> dict[str, int]:
+def _contributions_by_language(engagement_id: int, counts=None) -> dict[str, int]:
     from ..review.counts import OPEN_ANSWERS, counts_for
 
-    survey_ids = list(db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement_id)))
-    totals = dict(counts_for(survey_ids).get(OPEN_ANSWERS, {}))
+    if counts is None:
+        survey_ids = list(
+            db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement_id))
+        )
+        counts = counts_for(survey_ids)
+    totals = dict(counts.get(OPEN_ANSWERS, {}))
     posts = (
         select(Post.language, func.count())
         .join(Thread, Thread.id == Post.thread_id)

@@ -14,13 +14,13 @@ import segno
 from flask import current_app, request
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..engagements.models import Engagement
 from ..extensions import db
 from ..i18n import KNOWN_LANGUAGES, localized, speaking
-from ..surveys.models import QuestionKind, Response, Survey
+from ..surveys.models import QuestionKind, Survey
 from .channels import CHANNEL_KINDS, LINK_KINDS, Channel, parse_channel
 from .models import ShortLink
 
@@ -194,22 +194,25 @@ def kit_languages(under_heard: list[str]) -> list[str]:
 UNTAGGED_ROWS = ("direct", "paper", "phone", "meeting")
 
 
-def channel_counts(engagement: Engagement) -> dict[tuple[str, str], int]:
+def channel_counts(engagement: Engagement, counts=None) -> dict[tuple[str, str], int]:
     """Responses per (channel kind, language answered in) for an engagement, zero cells
     included, ready for ``privacy.suppress_table``. An answer without a tag counts under how it
-    was entered ("paper", ...) or "direct" for the web."""
-    survey_ids = [survey.id for survey in engagement.surveys]
-    if not survey_ids:
-        return {}
-    rows = db.session.execute(
-        select(Response.channel, Response.source, Response.language, func.count(Response.id))
-        .where(Response.survey_id.in_(survey_ids))
-        .group_by(Response.channel, Response.source, Response.language)
-    ).all()
+    was entered ("paper", ...) or "direct" for the web. `counts`: the engagement's kept
+    counts (`counts_for` of its surveys), when the caller already has them."""
+    from ..review.counts import CHANNELS, counts_for, parse_channel_key
+
+    if counts is None:
+        survey_ids = [survey.id for survey in engagement.surveys]
+        if not survey_ids:
+            return {}
+        counts = counts_for(survey_ids)
+    # Kept in step with every response (engage/review/counts.py): no scan of the responses.
+    kept = counts.get(CHANNELS, {})
     counts: dict[tuple[str, str], int] = {}
-    for tag, source, language, number in rows:
+    for value, number in kept.items():
+        source, tag, language = parse_channel_key(value)
         channel = parse_channel(tag)
-        kind = channel.kind if channel else (source.value if source.value != "web" else "direct")
+        kind = channel.kind if channel else (source if source != "web" else "direct")
         counts[(kind, language)] = counts.get((kind, language), 0) + number
     kinds = {kind for kind, _language in counts}
     languages = {language for _kind, language in counts}
@@ -228,10 +231,10 @@ class ChannelTable:
     columns: list[str]  #: language codes
 
 
-def channel_table(engagement: Engagement) -> ChannelTable | None:
+def channel_table(engagement: Engagement, counts=None) -> ChannelTable | None:
     from .. import privacy
 
-    counts = channel_counts(engagement)
+    counts = channel_counts(engagement, counts)
     if not counts:
         return None
     labels = {kind: str(label) for kind, label in CHANNEL_KINDS.items()}

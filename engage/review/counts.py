@@ -1,9 +1,10 @@
 """Response counts kept in step with every response, so the dashboard never scans responses.
 
 One row per (survey, dimension, value): how many responses of that survey answered in that
-language, gave that role or school, or arrived on that day (UTC); and, as "open_language", how
-many written answers (open questions) arrived in each language, which is what the translation
-desk's progress needs. Every place that stores or
+language, gave that role or school, or arrived on that day (UTC); as "channel", how many came
+in each way (source, outreach tag and language: the dashboard's channel table); and, as
+"open_language", how many written answers (open questions) arrived in each language, which is
+what the translation desk's progress needs. Every place that stores or
 removes a response calls `record_response_counts` / `forget_response_counts` in the same
 transaction, so the counts commit or roll back with the response itself. Reading the
 dashboard is then one small query whose size depends on the number of languages, roles,
@@ -13,9 +14,10 @@ schools and days, not on the number of responses.
 Counts are raw: suppression of small cells happens where they are shown (engage/privacy.py).
 """
 
+import functools
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Integer, String, func, select
+from sqlalchemy import Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -25,6 +27,9 @@ from ..surveys.models import Answer, Response
 DIMENSIONS = ("language", "role", "school", "day")
 #: Written answers (not responses) per response language.
 OPEN_ANSWERS = "open_language"
+#: Responses per (how entered, outreach tag, language): the dashboard's channel table. The
+#: value is `channel_key(source, channel, language)`.
+CHANNELS = "channel"
 #: The value stored for a response that gave no role or school.
 NO_VALUE = ""
 
@@ -48,6 +53,19 @@ def response_day(submitted_at) -> str:
     return submitted_at.date().isoformat()
 
 
+def channel_key(source, channel: str | None, language: str | None) -> str:
+    """The CHANNELS cell of a response: its source ("web", "paper", ...), its outreach tag and
+    its language, joined by "|" (none of them can hold one)."""
+    source = getattr(source, "value", source) or NO_VALUE
+    return f"{source}|{channel or NO_VALUE}|{language or NO_VALUE}"
+
+
+def parse_channel_key(value: str) -> tuple[str, str | None, str]:
+    """(source, outreach tag or None, language) of a CHANNELS cell."""
+    source, channel, language = value.split("|", 2)
+    return source, channel or None, language
+
+
 def response_keys(response) -> list[tuple[str, str]]:
     """The (dimension, value) cells one response counts in."""
     return [
@@ -55,6 +73,7 @@ def response_keys(response) -> list[tuple[str, str]]:
         ("language", response.language or NO_VALUE),
         ("role", response.role or NO_VALUE),
         ("school", response.school or NO_VALUE),
+        (CHANNELS, channel_key(response.source, response.channel, response.language)),
     ]
 
 
@@ -78,7 +97,9 @@ def _cells(response, answers, sign: int) -> list[tuple[str, str, int]]:
 
 def record_response_counts(response, answers=None) -> None:
     """Count a stored response and its written `answers` (Answer rows or their column dicts);
-    call it right after the response row is flushed, in the same transaction."""
+    call it right after the response row is flushed, in the same transaction. `response` is a
+    Response or anything with its survey_id, submitted_at, language, role, school, source and
+    channel."""
     _add(response.survey_id, _cells(response, answers, 1))
 
 
@@ -100,29 +121,46 @@ def _add(survey_id: int, cells: list[tuple[str, str, int]]) -> None:
     Cells are written in one fixed order (sorted), so two transactions that touch the same
     cells on PostgreSQL wait for each other and never deadlock.
     """
-    table = ResponseCount.__table__
-    rows = [
-        {"survey_id": survey_id, "dimension": dimension, "value": value, "count": delta}
-        for dimension, value, delta in sorted(set(cells))
-    ]
+    parameters = {}
+    ordered = sorted(set(cells))
+    for index, (dimension, value, delta) in enumerate(ordered):
+        parameters |= {
+            f"survey_{index}": survey_id,
+            f"dimension_{index}": dimension,
+            f"value_{index}": value,
+            f"count_{index}": delta,
+        }
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+    db.session.execute(_upsert(dialect, len(ordered)), parameters)
+
+
+@functools.cache
+def _upsert(dialect: str, size: int):
+    """INSERT ... ON CONFLICT DO UPDATE for `size` cells, with bound parameters: built once per
+    dialect and size (a submission counts in 4 or 5 cells), so a submission only binds its
+    values. Written as SQL text because SQLAlchemy cannot cache the compiled form of its
+    dialects' on-conflict inserts (it compiled one on every submission); SQLite and PostgreSQL
+    read this same statement."""
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the supported databases
         raise RuntimeError(f"response counts need SQLite or PostgreSQL, not {dialect}")
-    statement = insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.survey_id, table.c.dimension, table.c.value],
-        set_={"count": table.c.count + statement.excluded.count},
+    rows = ", ".join(
+        f"(:survey_{index}, :dimension_{index}, :value_{index}, :count_{index})"
+        for index in range(size)
     )
-    db.session.execute(statement)
+    # Only placeholder names are formatted in: no value ever is.
+    sql = (
+        "INSERT INTO response_counts (survey_id, dimension, value, count) VALUES "  # noqa: S608
+        + rows
+        + " ON CONFLICT (survey_id, dimension, value)"
+        " DO UPDATE SET count = response_counts.count + excluded.count"
+    )
+    return text(sql)
 
 
 def counts_for(survey_ids: list[int]) -> dict[str, dict[str, int]]:
     """dimension -> value -> responses, summed over the given surveys (zero cells left out)."""
     counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
+    counts[CHANNELS] = {}
     if not survey_ids:
         return counts
     for dimension, value, count in db.session.execute(
@@ -172,6 +210,14 @@ def full_recount(survey_ids: list[int] | None = None) -> dict[tuple[int, str, st
         written = written.where(Response.survey_id.in_(survey_ids))
     for survey_id, value, count in db.session.execute(written):
         counts[(survey_id, OPEN_ANSWERS, str(value))] = count
+    by_channel = select(
+        Response.survey_id, Response.source, Response.channel, Response.language, func.count()
+    ).group_by(Response.survey_id, Response.source, Response.channel, Response.language)
+    if survey_ids is not None:
+        by_channel = by_channel.where(Response.survey_id.in_(survey_ids))
+    for survey_id, source, channel, language, count in db.session.execute(by_channel):
+        key = (survey_id, CHANNELS, channel_key(source, channel, language))
+        counts[key] = counts.get(key, 0) + count
     return counts
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ..engagements.models import Engagement, TargetDimension
-from ..engagements.services import target_shares
+from ..engagements.services import all_target_shares
 from ..extensions import db
 from ..forum.models import Post, Thread
 from ..privacy import is_shown, suppress_breakdown, suppressed_total
@@ -60,10 +60,13 @@ def survey_ids(engagement: Engagement) -> list[int]:
     return list(db.session.scalars(select(Survey.id).filter_by(engagement_id=engagement.id)))
 
 
-def response_counts(engagement: Engagement) -> dict[str, dict[str, int]]:
+def response_counts(engagement: Engagement, surveys=None) -> dict[str, dict[str, int]]:
     """The engagement's kept response counts by dimension (engage/review/counts.py): one
-    small query, whatever the number of responses."""
-    return counts_for(survey_ids(engagement))
+    small query, whatever the number of responses. `surveys`: the engagement's surveys, when
+    the caller already has them."""
+    if surveys is None:
+        return counts_for(survey_ids(engagement))
+    return counts_for([survey.id for survey in surveys])
 
 
 def response_breakdown(
@@ -157,30 +160,37 @@ def responses_by_week(
     return _weekly(counts.get("day", {}).items())
 
 
-def posts_by_week(engagement: Engagement) -> list[tuple[date, object]]:
-    """Forum posts and replies per week, small weeks suppressed."""
-    day = func.date(Post.created_at)
-    return _weekly(
-        db.session.execute(
-            select(day, func.count(Post.id))
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(Thread.engagement_id == engagement.id)
-            .group_by(day)
-        ).all()
-    )
+def posts_by_week(engagement: Engagement, daily=None) -> list[tuple[date, object]]:
+    """Forum posts and replies per week, small weeks suppressed. `daily`: the engagement's
+    `post_counts`, when the caller already has them."""
+    if daily is None:
+        daily = post_counts(engagement)
+    by_day: dict = {}
+    for day, _language, count in daily:
+        by_day[day] = by_day.get(day, 0) + count
+    return _weekly(by_day.items())
 
 
-def posts_breakdown(engagement: Engagement, labels: dict[str, str]) -> Breakdown:
+def posts_breakdown(engagement: Engagement, labels: dict[str, str], daily=None) -> Breakdown:
     """Forum posts by the language they were written in."""
-    counts = dict(
-        db.session.execute(
-            select(Post.language, func.count(Post.id))
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(Thread.engagement_id == engagement.id)
-            .group_by(Post.language)
-        ).all()
-    )
+    if daily is None:
+        daily = post_counts(engagement)
+    counts: dict = {}
+    for _day, language, count in daily:
+        counts[language] = counts.get(language, 0) + count
     return build_breakdown("post_language", counts, labels, {})
+
+
+def post_counts(engagement: Engagement) -> list[tuple]:
+    """(day, language, posts) of the engagement's forum posts and replies: one statement
+    serves both the weekly chart and the language breakdown."""
+    day = func.date(Post.created_at)
+    return db.session.execute(
+        select(day, Post.language, func.count(Post.id))
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.engagement_id == engagement.id)
+        .group_by(day, Post.language)
+    ).all()
 
 
 def _weekly(daily) -> list[tuple[date, object]]:
@@ -198,16 +208,35 @@ def _weekly(daily) -> list[tuple[date, object]]:
     return [(monday, shown[monday.isoformat()]) for monday in sorted(weeks)]
 
 
-def option_labels(engagement: Engagement, maps_to: str, language, localized) -> dict[str, str]:
+def option_labels(
+    engagement: Engagement, maps_to: str, language, localized, surveys=None
+) -> dict[str, str]:
     """Readable names of a mapped question's options (role, school), in the reader's language:
     the engagement's schools or groups first (they are the source), then any other choice of
-    its surveys, as the newest version names it."""
+    its surveys, as the newest version names it.
+
+    With `surveys` (the engagement's Survey rows) the questions come from the per-process
+    survey cache (engage/surveys/cache.py): a version never changes, so no query is needed."""
     from ..engagements.groups import group_names
     from ..engagements.models import GroupKind
 
     labels: dict[str, str] = {}
     if maps_to in tuple(GroupKind):
         labels.update(group_names(engagement, GroupKind(maps_to), language, localized))
+    if surveys is not None:
+        from ..surveys import cache
+
+        for survey in sorted(surveys, key=lambda s: (-s.version, s.id)):
+            version = cache.version(survey.id, survey.content_hash)
+            for question in version.questions if version else ():
+                if question.maps_to != maps_to:
+                    continue
+                for option in question.options:
+                    labels.setdefault(
+                        option.value,
+                        localized(dict(option.text), language, version.default_language)[0],
+                    )
+        return labels
     questions = db.session.scalars(
         select(Question)
         .join(Survey)
@@ -223,36 +252,40 @@ def option_labels(engagement: Engagement, maps_to: str, language, localized) -> 
     return labels
 
 
-def participation(engagement: Engagement, language, localized) -> dict:
-    """Everything the dashboard shows, by dimension."""
+def participation(engagement: Engagement, language, localized, counts=None, surveys=None) -> dict:
+    """Everything the dashboard shows, by dimension. `counts` (the engagement's
+    `response_counts`) and `surveys` (its Survey rows) when the caller already has them."""
     from ..i18n import KNOWN_LANGUAGES
 
     language_labels = {code: lang.name for code, lang in KNOWN_LANGUAGES.items()}
-    school_labels = option_labels(engagement, "school", language, localized)
+    school_labels = option_labels(engagement, "school", language, localized, surveys)
     school_labels.pop("none", None)
-    counts = response_counts(engagement)
+    if counts is None:
+        counts = response_counts(engagement, surveys)
+    posts = post_counts(engagement)
+    targets = all_target_shares(engagement)
     return {
         "weeks": responses_by_week(engagement, counts),
-        "post_weeks": posts_by_week(engagement),
-        "posts": posts_breakdown(engagement, language_labels),
+        "post_weeks": posts_by_week(engagement, posts),
+        "posts": posts_breakdown(engagement, language_labels, posts),
         "language": response_breakdown(
             engagement,
             Response.language,
             language_labels,
-            target_shares(engagement, TargetDimension.LANGUAGE),
+            targets[TargetDimension.LANGUAGE],
             counts=counts,
         ),
         "role": response_breakdown(
             engagement,
             Response.role,
-            option_labels(engagement, "role", language, localized),
+            option_labels(engagement, "role", language, localized, surveys),
             counts=counts,
         ),
         "school": response_breakdown(
             engagement,
             Response.school,
             school_labels,
-            target_shares(engagement, TargetDimension.SCHOOL),
+            targets[TargetDimension.SCHOOL],
             unanswered_values=("none",),
             counts=counts,
         ),

@@ -4,6 +4,7 @@ answers collected off the web, and exports. Respondent text is always rendered e
 from babel.dates import format_skeleton
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -20,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..audit import record_event
 from ..auth.models import Role
-from ..auth.permissions import require_role
+from ..auth.permissions import can_translate, require_role
 from ..desk import services as desk_services
 from ..desk.services import translations_for
 from ..engagements import services as engagement_services
@@ -39,7 +40,7 @@ from ..surveys.forms import (
 )
 from ..surveys.models import QuestionKind, Response, ResponseSource, Survey
 from ..surveys.services import find_open_survey
-from . import dashboard, exports, services
+from . import dashboard, exports, fragments, services
 from .forms import EnteredResponseForm, FullExportForm, TargetsForm
 from .targets import TargetsError, parse_targets
 
@@ -126,28 +127,52 @@ def choose_engagement():
 @bp.get("/engagements/<int:engagement_id>")
 @require_role(Role.FACILITATOR)
 def show_dashboard(engagement_id: int):
+    engagements = engagement_services.list_engagements()  # so the get below finds it loaded
     engagement = db.get_or_404(Engagement, engagement_id)
-    figures = dashboard.participation(engagement, select_language(), localized)
+    language = select_language()
+    surveys = db.session.scalars(
+        select(Survey).filter_by(engagement_id=engagement.id).order_by(Survey.id)
+    ).all()
+    counts = dashboard.response_counts(engagement, surveys)  # one query serves every table
+    figures = dashboard.participation(engagement, language, localized, counts, surveys)
+    inputs = {
+        "engagement": engagement,
+        "figures": figures,
+        "channels": outreach_services.channel_table(engagement, counts),
+        "translation": translation_table(engagement, counts),
+        "language_names": {code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
+        "under_heard_gap": dashboard.UNDER_HEARD_GAP,
+        "may_translate": can_translate(current_user),
+    }
+    # The figures are computed on every view (a few small queries on kept counts); their HTML
+    # is rendered only when they, or the reader's language, differ from a view before.
+    key = fragments.digest(
+        id(current_app),
+        engagement.id,
+        language.code,
+        str(get_locale()),
+        request.script_root,
+        {name: value for name, value in inputs.items() if name != "engagement"},
+    )
+    figures_html = fragments.rendered(
+        key, lambda: render_template("review/_figures.html", **inputs)
+    )
     return render_template(
         "review/dashboard.html",
         engagement=engagement,
-        engagements=engagement_services.list_engagements(),
-        figures=figures,
-        surveys=db.session.scalars(db.select(Survey).filter_by(engagement_id=engagement.id)).all(),
-        channels=outreach_services.channel_table(engagement),
-        translation=translation_table(engagement),
-        language_names={code: lang.name for code, lang in KNOWN_LANGUAGES.items()},
-        under_heard_gap=dashboard.UNDER_HEARD_GAP,
+        engagements=engagements,
+        figures_html=figures_html,
+        surveys=surveys,
     )
 
 
-def translation_table(engagement):
+def translation_table(engagement, counts=None):
     """Translation progress per language outside the working language, as one suppressed
     cross-tab (translated by a person, machine drafts, waiting), with whether the theme engine
     needs the translations at all."""
     from ..privacy import suppress_table
 
-    rows = desk_services.progress(engagement)
+    rows = desk_services.progress(engagement, counts=counts)
     if not rows:
         return None
     table = suppress_table(

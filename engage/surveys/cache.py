@@ -13,11 +13,12 @@ families can read the survey and send it (their answers then go to the spool).
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -146,15 +147,7 @@ def current_open(slug: str) -> SurveyVersion | None:
     """The newest open version of `slug`: one statement, then the cache."""
     if "\x00" in slug:  # no slug has one, and PostgreSQL refuses to compare it
         return None
-    from .services import engagement_still_open
-
-    row = db.session.execute(
-        select(Survey.id, Survey.content_hash)
-        .where(Survey.slug == slug, Survey.status == SurveyStatus.OPEN)
-        .where(engagement_still_open(utcnow()))
-        .order_by(Survey.version.desc())
-        .limit(1)
-    ).first()
+    row = db.session.execute(_open_version_query(), {"slug": slug, "now": utcnow()}).first()
     if row is None:
         _last_open.pop(slug, None)
         return None
@@ -162,6 +155,20 @@ def current_open(slug: str) -> SurveyVersion | None:
     if found is not None:
         remember_open(found)
     return found
+
+
+@functools.cache
+def _open_version_query():
+    """SELECT the newest open version of :slug at :now: built once, bound per request."""
+    from .services import engagement_still_open
+
+    return (
+        select(Survey.id, Survey.content_hash)
+        .where(Survey.slug == bindparam("slug"), Survey.status == SurveyStatus.OPEN)
+        .where(engagement_still_open(bindparam("now")))
+        .order_by(Survey.version.desc())
+        .limit(1)
+    )
 
 
 def load(survey_id: int) -> SurveyVersion | None:

@@ -476,9 +476,15 @@ def receipt_survey(code: str) -> tuple[int, str] | None:
     code = code.strip().upper()
     if not RECEIPT_PATTERN.match(code):
         return None
-    row = db.session.execute(
+    row = db.session.execute(_receipt_survey_query(), {"code": code}).first()
+    return (row.survey_id, row.content_hash) if row else None
+
+
+@functools.cache
+def _receipt_survey_query():
+    """SELECT the version of the response with receipt :code: built once, bound per request."""
+    return (
         select(Response.survey_id, Survey.content_hash)
         .join(Survey, Survey.id == Response.survey_id)
-        .where(Response.receipt_code == code)
-    ).first()
-    return (row.survey_id, row.content_hash) if row else None
+        .where(Response.receipt_code == bindparam("code"))
+    )

@@ -123,10 +123,25 @@ def test_the_demo_keeps_its_counts_in_step(app_context):
     assert sum(c for (_s, d, _v), c in stored_counts().items() if d == "day") == 60
 
 
-def scanned_counts(engagement):
+def scanned_counts(engagement, _surveys=None):
     """What the dashboard counted before the counts were kept: GROUP BY over responses."""
+    from engage.review.counts import CHANNELS, OPEN_ANSWERS, channel_key
+
     ids = dashboard.survey_ids(engagement)
-    counts = {}
+    counts = {CHANNELS: {}, OPEN_ANSWERS: {}}
+    for source, channel, language, count in db.session.execute(
+        select(Response.source, Response.channel, Response.language, func.count())
+        .where(Response.survey_id.in_(ids))
+        .group_by(Response.source, Response.channel, Response.language)
+    ):
+        counts[CHANNELS][channel_key(source, channel, language)] = count
+    for language, count in db.session.execute(
+        select(Response.language, func.count())
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.survey_id.in_(ids), Answer.text.is_not(None), Answer.text != "")
+        .group_by(Response.language)
+    ):
+        counts[OPEN_ANSWERS][language] = count
     for dimension, column in (
         ("language", Response.language),
         ("role", Response.role),
@@ -200,3 +215,125 @@ def test_the_dashboard_reads_no_response_rows(app, varied_engagement, monkeypatc
         db.session.rollback()
     assert before == after
     assert counts_module.DIMENSIONS == ("language", "role", "school", "day")
+
+
+def test_counts_of_four_and_five_cells_add_up(app_context):
+    """The upsert is built once per number of cells: a response with written answers (five
+    cells) and one without (four), counted and uncounted in any order, still add up."""
+    survey = import_default_survey()
+    db.session.commit()
+    written = survey_services.submit_response(
+        survey,
+        "es",
+        {"competencies": ["wellbeing"], "role": "parent", "hopes": "Que lean bien"},
+        survey_services.new_submission_token(),
+    )
+    plain = store(survey, "en", "student", "westview-high")
+    again = store(survey, "es", "parent", None)
+    db.session.commit()
+    assert stored_counts() == full_recount()
+    assert stored_counts()[(survey.id, "open_language", "es")] == 1
+    delete_response(written)
+    db.session.commit()
+    assert stored_counts() == full_recount()
+    delete_response(plain)
+    delete_response(again)
+    db.session.commit()
+    assert stored_counts() == {} == full_recount()
+
+
+def _scanned_channel_counts(engagement):
+    """The channel table's counts as a GROUP BY over the responses gave them."""
+    from engage.outreach.channels import parse_channel
+
+    rows = db.session.execute(
+        select(Response.channel, Response.source, Response.language, func.count(Response.id))
+        .where(Response.survey_id.in_([s.id for s in engagement.surveys]))
+        .group_by(Response.channel, Response.source, Response.language)
+    ).all()
+    counts = {}
+    for tag, source, language, number in rows:
+        channel = parse_channel(tag)
+        kind = channel.kind if channel else (source.value if source.value != "web" else "direct")
+        counts[(kind, language)] = counts.get((kind, language), 0) + number
+    for kind in {k for k, _l in counts}:
+        for language in {lang for _k, lang in counts}:
+            counts.setdefault((kind, language), 0)
+    return counts
+
+
+def _channel_mix(survey):
+    from engage.surveys.models import ResponseSource
+
+    mix = [("en", "flyer-es", ResponseSource.WEB)] * 6 + [("es", "sms-en", ResponseSource.WEB)] * 3
+    mix += [("so", None, ResponseSource.WEB)] * 7 + [("es", None, ResponseSource.PAPER)] * 5
+    mix += [("vi", "not-a-tag", ResponseSource.WEB), ("en", None, ResponseSource.PHONE)]
+    for language, channel, source in mix:
+        survey_services.submit_response(
+            survey,
+            language,
+            {"competencies": ["wellbeing"]},
+            survey_services.new_submission_token(),
+            source=source,
+            channel=channel,
+        )
+    # The answering page's fast path counts from column values, not a Response.
+    survey_services.store_submission(
+        survey,
+        "en",
+        {"competencies": ["wellbeing"]},
+        survey_services.new_submission_token(),
+        channel="qr-so",
+        only_if_open=False,
+    )
+
+
+def test_the_channel_table_comes_from_kept_counts(app_context):
+    from engage.outreach.services import channel_counts
+
+    engagement = Engagement(slug="ch", name={"en": "Channels"}, status=EngagementStatus.OPEN)
+    db.session.add(engagement)
+    survey = import_default_survey()
+    survey.engagement = engagement
+    db.session.commit()
+    _channel_mix(survey)
+    db.session.commit()
+    scanned = _scanned_channel_counts(engagement)
+    assert scanned[("flyer", "en")] == 6 and scanned[("paper", "es")] == 5
+    assert scanned[("direct", "vi")] == 1 and scanned[("qr", "en")] == 1
+    assert channel_counts(engagement) == scanned
+    # Hidden from the responses table, the kept counts still give the same table.
+    db.session.execute(Answer.__table__.delete())
+    db.session.execute(Response.__table__.delete())
+    assert channel_counts(engagement) == scanned
+    db.session.rollback()
+    delete_response(db.session.scalar(select(Response).filter_by(channel="flyer-es").limit(1)))
+    db.session.commit()
+    assert (
+        channel_counts(engagement)[("flyer", "en")]
+        == 5
+        == _scanned_channel_counts(engagement)[("flyer", "en")]
+    )
+
+
+def test_the_channel_migration_counts_the_responses_already_stored(app_context):
+    import importlib.util
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    survey = import_default_survey()
+    db.session.commit()
+    _channel_mix(survey)
+    db.session.commit()
+    expected = stored_counts()
+    db.session.execute(ResponseCount.__table__.delete().where(ResponseCount.dimension == "channel"))
+    assert stored_counts() != expected
+    path = BASE_DIR / "migrations" / "versions" / "f160000001_channel_counts.py"
+    spec = importlib.util.spec_from_file_location("channel_counts_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with Operations.context(MigrationContext.configure(db.session.connection())):
+        migration.upgrade()
+    assert stored_counts() == expected == full_recount()
+    db.session.rollback()
