@@ -103,6 +103,8 @@ class SurveyDefinition:
     # Where the definition came from, not what it says: two files saying the same are equal.
     content_hash: str = field(compare=False)
     source_file: str = field(compare=False)
+    #: The file's text, kept with the version so it can be exported or edited as written.
+    source_text: str = field(default="", compare=False, repr=False)
 
 
 def load_survey_file(path: Path, known_languages) -> SurveyDefinition:
@@ -129,7 +131,9 @@ def _load(text, known_languages, path, content_hash) -> SurveyDefinition:
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         raise SurveyFileError(path, f"not valid TOML ({exc})", line=line) from exc
-    return _parse_survey(path, data, set(known_languages), content_hash, Lines(text))
+    definition = _parse_survey(path, data, set(known_languages), content_hash, Lines(text))
+    definition.source_text = text
+    return definition
 
 
 def _line_from_message(message: str) -> int | None:

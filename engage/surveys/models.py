@@ -68,8 +68,9 @@ class Survey(db.Model):
     #: reload the version); None while `content_hash` is the file's own.
     file_hash: Mapped[str | None] = mapped_column(db.String(64))
     source_file: Mapped[str] = mapped_column(db.String(255), nullable=False)
-    #: The TOML this version was opened from in the browser, so editing it starts from it.
-    source_text = mapped_column(db.Text)
+    #: The TOML this version was imported or opened from, so exporting or editing it starts
+    #: from what was written. Deferred: only the editor and the export read it.
+    source_text = mapped_column(db.Text, deferred=True)
     imported_at = mapped_column(db.DateTime(timezone=True), default=utcnow, nullable=False)
 
     engagement = relationship("Engagement", back_populates="surveys")

@@ -109,6 +109,7 @@ def _survey_from_definition(definition: SurveyDefinition) -> Survey:
         next_steps=definition.next_steps,
         content_hash=definition.content_hash,
         source_file=definition.source_file,
+        source_text=definition.source_text or None,
     )
     for position, q in enumerate(definition.questions):
         question = Question(
