@@ -185,9 +185,15 @@ def _turn_page(version, form) -> tuple[int, bool] | None:
     when the form is being sent. Back keeps everything unchecked; Next checks the page's
     answers and stays on it if one is wrong; Next on the last page only shows it again."""
     nav = request.form.get("nav")
-    if nav not in ("back", "next"):
-        return None
+    if nav not in ("back", "next") and "page" not in request.form:
+        return None  # a survey of one page: nothing to turn
     page, pages = posted_page(version, form)
+    if nav not in ("back", "next"):
+        if page >= pages[-1]:
+            return None
+        # Sent from a page that is no longer the last: an answer on it (or before it) brought
+        # a follow-up page into view, so that page comes next and nothing is stored yet.
+        nav = "next"
     position = pages.index(page)
     if nav == "back":
         return pages[max(position - 1, 0)], True
@@ -345,6 +351,9 @@ def _render_survey(
         page=page,
         page_index=pages.index(page) + 1 if page in pages else 1,
         page_total=len(pages),
+        # A survey in pages always says which page was sent, even while its later pages are
+        # all hidden: an answer on this one may bring a follow-up page into view.
+        in_pages=numbers[-1] > 1 if numbers else False,
         last_page=page == pages[-1],
         sharing=any(share is not None for _q, _f, share, _o in fields),
         form_error=form_error,

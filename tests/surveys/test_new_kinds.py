@@ -168,7 +168,8 @@ def test_bad_answers_keep_the_page_with_the_error_beside_the_field(
 
 
 def test_arabic_digits_are_read_as_a_number(app, client, survey):
-    data = form_values(page(client, "ar")) | PAGE_ONE | {"q_children": "٣", "nav": "send"}
+    data = form_values(page(client, "ar")) | PAGE_ONE | {"q_children": "٣"}
+    data |= {"page": "2", "nav": "send"}  # sent from the last page, the one asking it
     sent = post(client, data, "ar")
     assert sent.status_code == 303
     assert ("children", None, None, 3, None) in stored(app)
@@ -204,7 +205,7 @@ def test_turning_pages_is_not_counted_as_sending(app, client, survey):
 def test_answers_listed_for_staff_and_exported(app, client, survey, sign_in):
     for number in range(5):  # five responses, so the listing and export are not suppressed
         data = form_values(page(client)) | PAGE_ONE | {"q_how_heard": "other"}
-        data |= {"other_how_heard": f'=HYPERLINK("x{number}") <b>', "nav": "send"}
+        data |= {"other_how_heard": f'=HYPERLINK("x{number}") <b>', "page": "2", "nav": "send"}
         assert post(client, data).status_code == 303
         client.post("/en/surveys/every-kind/again")
     with app.app_context():
@@ -277,7 +278,9 @@ def test_the_blank_first_page_is_cached_and_stays_valid(app, survey):
     first, second = form_values(one), form_values(two)
     assert first["submission_token"] != second["submission_token"]
     assert first["page"] == "1"
-    sent = two_client.post(URL.format(lang="es"), data=second | PAGE_ONE | {"nav": "send"})
+    sent = two_client.post(
+        URL.format(lang="es"), data=second | PAGE_ONE | {"page": "2", "nav": "send"}
+    )
     assert sent.status_code == 303
 
 
@@ -298,3 +301,17 @@ def test_demo_answers_fit_every_kind(app, survey):
             select(Answer.statement).where(Answer.statement.is_not(None))
         )
         assert set(statements) == {"safe", "heard"}
+
+
+def test_send_on_a_page_before_a_page_in_view_turns_the_page_and_stores_nothing(
+    app, client, survey
+):
+    """Page 1 ends with Send while every later page is hidden, and an answer on it can bring
+    one into view: a Send from a page before the last page in view shows the next one rather
+    than storing without it (the browser journey walks the real case)."""
+    data = form_values(page(client)) | PAGE_ONE | {"nav": "send"}
+    assert data["page"] == "1"
+    response = post(client, data)
+    assert response.status_code == 200
+    assert "Page 2 of 2" in response.get_data(as_text=True)
+    assert stored(app) is None
