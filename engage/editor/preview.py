@@ -1,22 +1,31 @@
 """A draft shown as a family would see it, in one language, for the preview frame.
 
-The kinds the answering page knows today (single, multiple, likert, rank, open) are built by
-the family form builder (`surveys.forms.build_survey_form`) from a transient, in-memory survey,
-and drawn by the family's field macro. The kinds being added to the answering page (grid,
-number, yes/no, drop-down, heading, "other") are drawn by templates/editor/_preview_kinds.html
-until that page draws them itself; then this module renders the family template instead.
+Every kind that takes an answer is built by the family form builder
+(`surveys.forms.build_survey_form`) from a transient, in-memory survey, and drawn by the
+family's field macro, "Other, please specify" box included: the preview is the family's page,
+with every page shown one after the other and each follow-up saying when it is shown.
 """
 
 from types import SimpleNamespace
 
 from flask import render_template
-from flask_babel import gettext as _
 
 from ..i18n import Language, localized
-from ..surveys.forms import build_survey_form, field_name
+from ..surveys.forms import build_survey_form, field_name, other_field_name
 from .document import choices_of, page_numbers, questions
 
-FAMILY_KINDS = ("single", "multiple", "likert", "rank", "open")
+#: Every kind but the heading, which takes no answer and is drawn as a heading.
+FAMILY_KINDS = (
+    "single",
+    "multiple",
+    "likert",
+    "rank",
+    "open",
+    "grid",
+    "number",
+    "yesno",
+    "dropdown",
+)
 
 
 def _texts(value, languages) -> dict:
@@ -35,8 +44,11 @@ def transient_survey(document, language: Language):
             SimpleNamespace(value=str(o.get("value")), text=_texts(o.get("text"), languages))
             for o in choices_of(document, question)
         ]
-        if question.get("allow_other"):
-            options.append(SimpleNamespace(value="other", text={language.code: _("Other")}))
+        if question.get("kind") == "yesno":
+            # As on import: the values are fixed and the words are Engage's own, in every
+            # language (surveys.forms.option_label).
+            options = [SimpleNamespace(value=v, text={}) for v in ("yes", "no")]
+        # "Other, please specify" is added by the family form builder itself (allow_other).
         items.append(
             SimpleNamespace(
                 key=str(question.get("key")),
@@ -85,11 +97,12 @@ def render(document, language: Language) -> str:
     rows = []
     for question, page in zip(survey.questions, page_numbers(questions(document)), strict=True):
         field = form[field_name(question)] if question.kind in FAMILY_KINDS else None
+        other = form[other_field_name(question)] if field and question.allow_other else None
         condition = None
         if question.show_if and question.show_if.get("question") in by_key:
             target = by_key[question.show_if["question"]]
             condition = localized(target.text, language, survey.default_language)[0]
-        rows.append((question, page, field, condition))
+        rows.append((question, page, field, other, condition))
     return render_template(
         "editor/preview_frame.html",
         survey=survey,

@@ -2,8 +2,8 @@
 follow-up on a second page, Spanish and Arabic side by side, a preview in a phone frame, a
 warning for the languages left incomplete, and opening it; then a family answers in Arabic.
 
-Only the kinds the answering page has today are used here; the new kinds join this journey
-when the family pages draw them."""
+The journey of every kind, two versions and the export is
+tests/browser/test_engagement_start_to_finish.py."""
 
 import pytest
 
@@ -95,6 +95,9 @@ def test_an_admin_builds_translates_previews_and_opens_a_survey(app, live_server
     assert phone.locator("h1").inner_text() == "عربي 1"
     phone.locator("input[value=student]").check()
     phone.get_by_role("button").last.click()
+    # A student is asked the follow-up on page 2 before anything is stored.
+    phone.locator("textarea[name=q_q3]").fill("لأنني طالب")
+    phone.get_by_role("button", name="إرسال إجاباتي").click()
     assert "/ar/receipt/" in phone.url
     family.close()
     context.close()
