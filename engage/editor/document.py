@@ -12,23 +12,12 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-KINDS = (
-    "single",
-    "multiple",
-    "likert",
-    "rank",
-    "open",
-    "grid",
-    "number",
-    "yesno",
-    "dropdown",
-    "heading",
-)
-#: Kinds whose answers come from a list of choices (for a grid: its scale).
-OPTION_KINDS = ("single", "multiple", "likert", "rank", "dropdown", "grid")
-OTHER_KINDS = ("single", "multiple", "dropdown")
+from ..surveys.loader import CHOICE_KINDS, KINDS, MAPPABLE, OTHER_KINDS
+
+# The kinds and what each allows are the survey file's (engage/surveys/loader.py): the editor
+# writes exactly what the loader reads.
+OPTION_KINDS = CHOICE_KINDS  # answers from a list of choices (for a grid: its scale)
 MAX_CHOICE_KINDS = ("multiple", "rank")
-MAPPABLE = ("role", "school", "home_language")
 #: More choices than anyone reads on a phone; also keeps a pasted list from hanging a page.
 MAX_OPTIONS = 200
 MAX_STATEMENTS = 50

@@ -12,20 +12,11 @@ from flask import render_template
 
 from ..i18n import Language, localized
 from ..surveys.forms import build_survey_form, field_name, other_field_name
+from ..surveys.loader import KINDS
 from .document import choices_of, page_numbers, questions
 
 #: Every kind but the heading, which takes no answer and is drawn as a heading.
-FAMILY_KINDS = (
-    "single",
-    "multiple",
-    "likert",
-    "rank",
-    "open",
-    "grid",
-    "number",
-    "yesno",
-    "dropdown",
-)
+FAMILY_KINDS = tuple(kind for kind in KINDS if kind != "heading")
 
 
 def _texts(value, languages) -> dict:
