@@ -355,6 +355,9 @@ def _render_survey(
         # all hidden: an answer on this one may bring a follow-up page into view.
         in_pages=numbers[-1] > 1 if numbers else False,
         last_page=page == pages[-1],
+        # The last page in view, with later pages of follow-ups still hidden: its button may
+        # bring one of them into view rather than send, so it says "Continue".
+        follow_ups_may_follow=page == pages[-1] and bool(numbers) and page < numbers[-1],
         sharing=any(share is not None for _q, _f, share, _o in fields),
         form_error=form_error,
         content_fallback=language.code not in survey.languages,

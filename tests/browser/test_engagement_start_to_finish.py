@@ -135,7 +135,8 @@ def test_a_district_runs_an_engagement_from_the_browser(app, live_server, browse
         # Send on page 1 brings it into view rather than storing without it. Version 2 adds a
         # question there for everyone, so page 1 ends with Next.
         primary = phone.locator(".actions button.primary").first
-        assert primary.inner_text() == ("إرسال إجاباتي" if number == 2 else "الصفحة التالية")
+        # Version 1's page 1 says "Continue" (its follow-up page may come next), not "Send".
+        assert primary.inner_text() == ("متابعة" if number == 2 else "الصفحة التالية")
         primary.click()
         assert phone.locator("textarea[name=q_why]").is_visible()
         phone.locator("textarea[name=q_why]").fill(f"سبب {number}")
